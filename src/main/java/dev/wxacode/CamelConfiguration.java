@@ -1,0 +1,92 @@
+package dev.wxacode;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.reply.Replies;
+import dev.wxacode.request.RequestIntake;
+import dev.wxacode.request.RequestReader;
+import dev.wxacode.store.CodeStorage;
+import dev.wxacode.store.ObjectKeys;
+import dev.wxacode.token.AccessTokenCache;
+import dev.wxacode.token.TokenEndpoint;
+import dev.wxacode.token.WechatTokenClient;
+import dev.wxacode.wechat.GetUnlimitedCall;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.PropertyInject;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Every bean the routes use, built from application.properties (each value overridable by environment). */
+public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @BindToRegistry("requestIntake")
+    public RequestIntake requestIntake(@PropertyInject("wxacode.max-request-bytes") int maxBytes) {
+        return new RequestIntake(new RequestReader(mapper, maxBytes));
+    }
+
+    @BindToRegistry("accessTokenCache")
+    public AccessTokenCache accessTokenCache(
+            @PropertyInject("wechat.base-url") String baseUrl,
+            @PropertyInject("wechat.app.id") String appId,
+            @PropertyInject("wechat.app.secret") String appSecret,
+            @PropertyInject("wechat.token.endpoint") String endpoint,
+            @PropertyInject("wechat.token.refresh-margin-seconds") int marginSeconds,
+            @PropertyInject("wechat.connect-timeout-ms") int connectTimeoutMs,
+            @PropertyInject("wechat.response-timeout-ms") int responseTimeoutMs) {
+        WechatTokenClient client = new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint),
+                Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(responseTimeoutMs));
+        return new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(marginSeconds));
+    }
+
+    @BindToRegistry("getUnlimited")
+    public GetUnlimitedCall getUnlimited(@BeanInject("accessTokenCache") AccessTokenCache tokens) {
+        return new GetUnlimitedCall(tokens, mapper);
+    }
+
+    @BindToRegistry("codeStorage")
+    public CodeStorage codeStorage(@PropertyInject("wechat.app.id") String appId,
+                                   @PropertyInject("s3.key-prefix") String prefix,
+                                   @PropertyInject("s3.bucket") String bucket) {
+        return new CodeStorage(new ObjectKeys(appId, prefix), bucket);
+    }
+
+    @BindToRegistry("replies")
+    public Replies replies() {
+        return new Replies(mapper);
+    }
+
+    /** Picked up by camel-aws2-s3 (autowired): one client for AWS or any S3-compatible store. */
+    @BindToRegistry("s3Client")
+    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
+                             @PropertyInject("s3.region") String region,
+                             @PropertyInject("s3.access-key") String accessKey,
+                             @PropertyInject("s3.secret-key") String secretKey,
+                             @PropertyInject("s3.force-path-style") boolean forcePathStyle) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(region))
+                .forcePathStyle(forcePathStyle);
+        if (!isBlank(endpoint)) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        if (isBlank(accessKey)) {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        } else {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+        }
+        return builder.build();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

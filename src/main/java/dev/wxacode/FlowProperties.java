@@ -1,0 +1,23 @@
+package dev.wxacode;
+
+/**
+ * Names of the exchange properties the pipeline keeps its state in. Properties rather than
+ * headers: headers travel out with camel-http and platform-http, and the token must not.
+ * The YAML routes refer to some of these by name.
+ */
+public final class FlowProperties {
+
+    public static final String REQUEST = "wxacodeRequest";
+    public static final String REQUEST_ID = "wxacodeRequestId";
+    public static final String OBJECT_KEY = "wxacodeObjectKey";
+    public static final String ACCESS_TOKEN = "wxacodeAccessToken";
+    /** Set to the errcode when WeChat refused the access token (40001, 40014, 42001). */
+    public static final String TOKEN_REJECTED = "wxacodeTokenRejected";
+    public static final String IMAGE_FORMAT = "wxacodeImageFormat";
+    /** The object being put; becomes {@link #STORED} once S3 has confirmed it. */
+    public static final String PENDING = "wxacodePending";
+    public static final String STORED = "wxacodeStored";
+
+    private FlowProperties() {
+    }
+}

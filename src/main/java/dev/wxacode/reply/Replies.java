@@ -1,0 +1,81 @@
+package dev.wxacode.reply;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.FlowProperties;
+import dev.wxacode.request.InvalidRequestException;
+import dev.wxacode.store.StoredCode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Builds the reply for the end of the pipeline: the stored code, or the failure that stopped it.
+ * The HTTP status travels in {@link Exchange#HTTP_RESPONSE_CODE} for the HTTP ingress.
+ */
+public final class Replies {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+
+    private final ObjectMapper mapper;
+
+    public Replies(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public void ok(Exchange exchange) {
+        StoredCode code = exchange.getProperty(FlowProperties.STORED, StoredCode.class);
+        String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
+        LOG.info("Request {}: {} {} ({} bytes)", requestId, code.reused() ? "reused" : "stored", code.fileId(), code.size());
+        answer(exchange, 200, WxacodeReply.ok(requestId, code));
+    }
+
+    public void failure(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
+        if (requestId == null && cause instanceof InvalidRequestException invalid) {
+            requestId = invalid.requestId();
+        }
+        int status;
+        ReplyError error;
+        if (cause instanceof WxacodeException known) {
+            status = known.httpStatus();
+            error = new ReplyError(known.code(), known.getMessage(), known.errcode(), known.retryable(),
+                    cause instanceof InvalidRequestException invalid ? invalid.violations() : null);
+            LOG.warn("Request {}: {} {}", requestId, known.code(), known.getMessage());
+        } else if (cause instanceof SdkException) {
+            status = 503;
+            error = new ReplyError("storage_unavailable", "object storage is unavailable: " + cause.getClass().getSimpleName(),
+                    null, true, null);
+            LOG.warn("Request {}: object storage failed: {}", requestId, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            // camel-http's connection failures and timeouts towards getUnlimited
+            status = 502;
+            error = new ReplyError("wechat_unavailable", "WeChat getUnlimited is unavailable: " + cause.getClass().getSimpleName(),
+                    null, true, null);
+            LOG.warn("Request {}: WeChat getUnlimited unreachable: {}", requestId, cause.getClass().getName());
+        } else {
+            status = 500;
+            error = new ReplyError("internal_error", "internal error; the service log has the details", null, true, null);
+            LOG.error("Request {}: unexpected failure", requestId, cause);
+        }
+        answer(exchange, status, WxacodeReply.error(requestId, error));
+    }
+
+    /** The reply as JSON bytes, ready for any ingress to send as it is. */
+    private void answer(Exchange exchange, int status, WxacodeReply reply) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            message.setBody(mapper.writeValueAsBytes(reply));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a reply", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wxacode.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.wxacode.FlowProperties;
+import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.wechat.ImageFormat;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/** The steps around the aws2-s3 calls: which key to look at, what to put, what was found. */
+public final class CodeStorage {
+
+    static final String META_SHA256 = "sha256";
+
+    private final ObjectKeys keys;
+    private final String bucket;
+
+    public CodeStorage(ObjectKeys keys, String bucket) {
+        this.keys = keys;
+        this.bucket = bucket;
+    }
+
+    /**
+     * Derives the object key and aims the next aws2-s3 call at it. First step of every attempt,
+     * so it also clears what an earlier, failed attempt left behind.
+     */
+    public void locate(Exchange exchange) {
+        exchange.removeProperty(FlowProperties.STORED);
+        exchange.removeProperty(FlowProperties.PENDING);
+        exchange.removeProperty(FlowProperties.IMAGE_FORMAT);
+        exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
+        String key = keys.keyFor(exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class));
+        exchange.setProperty(FlowProperties.OBJECT_KEY, key);
+        exchange.getMessage().setHeader(AWS2S3Constants.KEY, key);
+    }
+
+    /** An object already exists under the key (headObject succeeded): answer with it. */
+    public void found(Exchange exchange) {
+        HeadObjectResponse head = exchange.getMessage().getBody(HeadObjectResponse.class);
+        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
+        exchange.setProperty(FlowProperties.STORED, new StoredCode(bucket, key, head.contentType(),
+                head.contentLength(), head.metadata().get(META_SHA256), true));
+    }
+
+    /** Turns the image in the body into a putObject with its Content-Type and metadata. */
+    public void preparePut(Exchange exchange) {
+        byte[] image = exchange.getMessage().getBody(byte[].class);
+        ImageFormat format = exchange.getProperty(FlowProperties.IMAGE_FORMAT, ImageFormat.class);
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
+        String sha256 = ObjectKeys.sha256Hex(image);
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("scene", request.scene());
+        metadata.put("page", request.effectivePage());
+        metadata.put("env-version", request.effectiveEnvVersion());
+        metadata.put(META_SHA256, sha256);
+
+        Message message = exchange.getMessage();
+        message.setHeader(AWS2S3Constants.KEY, key);
+        message.setHeader(AWS2S3Constants.CONTENT_TYPE, format.contentType());
+        message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) image.length);
+        message.setHeader(AWS2S3Constants.METADATA, metadata);
+        exchange.setProperty(FlowProperties.PENDING,
+                new StoredCode(bucket, key, format.contentType(), image.length, sha256, false));
+    }
+
+    /** The putObject succeeded. */
+    public void stored(Exchange exchange) {
+        exchange.setProperty(FlowProperties.STORED, exchange.removeProperty(FlowProperties.PENDING));
+    }
+}

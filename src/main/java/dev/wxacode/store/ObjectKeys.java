@@ -1,0 +1,54 @@
+package dev.wxacode.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import dev.wxacode.request.LineColor;
+import dev.wxacode.request.WxacodeRequest;
+
+/**
+ * Content-addressed object keys: the SHA-256 of the app id and the request's effective
+ * parameters (WeChat's defaults applied, so leaving out {@code width} and sending 430 are the same
+ * code). The same request always lands on the same key, which lets a repeat be answered from S3
+ * and makes retries idempotent. The request id is not part of it.
+ */
+public final class ObjectKeys {
+
+    /** Bump when the canonical form changes, so old and new keys never collide. */
+    private static final String VERSION = "v1";
+
+    private final String appId;
+    private final String prefix;
+
+    public ObjectKeys(String appId, String prefix) {
+        this.appId = appId;
+        this.prefix = prefix;
+    }
+
+    public String keyFor(WxacodeRequest r) {
+        LineColor color = r.effectiveLineColor();
+        // newline-separated: no field may contain one (scene and page are visible ASCII)
+        String canonical = String.join("\n",
+                VERSION,
+                appId,
+                r.scene(),
+                r.effectivePage(),
+                Boolean.toString(r.effectiveCheckPath()),
+                r.effectiveEnvVersion(),
+                Integer.toString(r.effectiveWidth()),
+                Boolean.toString(r.effectiveAutoColor()),
+                color.r() + "," + color.g() + "," + color.b(),
+                Boolean.toString(r.effectiveHyaline()));
+        return prefix + sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

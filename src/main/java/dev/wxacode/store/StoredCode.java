@@ -1,0 +1,9 @@
+package dev.wxacode.store;
+
+/** A mini program code as it lies in the bucket. */
+public record StoredCode(String bucket, String key, String contentType, long size, String sha256, boolean reused) {
+
+    public String fileId() {
+        return "s3://" + bucket + "/" + key;
+    }
+}

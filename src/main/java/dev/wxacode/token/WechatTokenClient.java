@@ -1,0 +1,123 @@
+package dev.wxacode.token;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.wechat.Errcode;
+import dev.wxacode.wechat.WechatUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches access tokens from WeChat. Failures are reported without their causes' messages: the
+ * classic endpoint carries the secret in its URL, and HTTP client exceptions like to quote URLs.
+ */
+public final class WechatTokenClient implements TokenSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WechatTokenClient.class);
+    private static final String WHAT = "WeChat token endpoint";
+
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final String baseUrl;
+    private final String appId;
+    private final String appSecret;
+    private final TokenEndpoint endpoint;
+    private final Duration responseTimeout;
+
+    public WechatTokenClient(ObjectMapper mapper, String baseUrl, String appId, String appSecret,
+                             TokenEndpoint endpoint, Duration connectTimeout, Duration responseTimeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.mapper = mapper;
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.appId = appId;
+        this.appSecret = appSecret;
+        this.endpoint = endpoint;
+        this.responseTimeout = responseTimeout;
+    }
+
+    @Override
+    public AccessToken fetch() {
+        HttpResponse<byte[]> response = send(endpoint == TokenEndpoint.STABLE ? stableTokenRequest() : classicTokenRequest());
+        if (response.statusCode() != 200) {
+            throw WechatUnavailableException.unavailable(WHAT, "HTTP " + response.statusCode());
+        }
+        JsonNode answer;
+        try {
+            answer = mapper.readTree(response.body());
+        } catch (IOException e) {
+            throw WechatUnavailableException.unavailable(WHAT, "the answer is not JSON");
+        }
+        if (answer != null && answer.hasNonNull("access_token")) {
+            AccessToken token = new AccessToken(answer.get("access_token").asText(), answer.path("expires_in").asLong(7200));
+            LOG.info("Fetched a WeChat access token from the {} endpoint, valid for {} s",
+                    endpoint.name().toLowerCase(), token.expiresInSeconds());
+            return token;
+        }
+        int errcode = answer == null ? 0 : answer.path("errcode").asInt(0);
+        String errmsg = scrub(answer == null ? "" : answer.path("errmsg").asText(""));
+        String hint = TokenConfigurationException.hintFor(errcode);
+        if (hint != null) {
+            throw new TokenConfigurationException(errcode, hint);
+        }
+        if (Errcode.classOf(errcode) == Errcode.TRANSIENT) {
+            throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
+        }
+        throw WechatUnavailableException.unexpected(WHAT, errcode, errmsg);
+    }
+
+    private HttpRequest stableTokenRequest() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("grant_type", "client_credential");
+        body.put("appid", appId);
+        body.put("secret", appSecret);
+        body.put("force_refresh", false);
+        try {
+            return HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/stable_token"))
+                    .timeout(responseTimeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))
+                    .build();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the stable_token request", e);
+        }
+    }
+
+    private HttpRequest classicTokenRequest() {
+        String query = "grant_type=client_credential&appid=" + encode(appId) + "&secret=" + encode(appSecret);
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/token?" + query))
+                .timeout(responseTimeout)
+                .GET()
+                .build();
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw WechatUnavailableException.unavailable(WHAT, e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw WechatUnavailableException.unavailable(WHAT, "interrupted");
+        }
+    }
+
+    /** WeChat does not echo secrets, but a proxy or a future errmsg might: never pass one on. */
+    private String scrub(String text) {
+        return appSecret.isEmpty() ? text : text.replace(appSecret, "****");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.wxacode.wechat;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.FlowProperties;
+import dev.wxacode.request.LineColor;
+import dev.wxacode.request.RequestField;
+import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.token.AccessToken;
+import dev.wxacode.token.AccessTokenCache;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The steps around the camel-http call to getUnlimited: what goes out, and what the answer
+ * means. WeChat answers errors with HTTP 200 and a JSON body, so the answer is judged by its
+ * bytes, never by the status or the Content-Type alone.
+ */
+public final class GetUnlimitedCall {
+
+    private static final String WHAT = "WeChat getUnlimited";
+
+    private final AccessTokenCache tokens;
+    private final ObjectMapper mapper;
+
+    public GetUnlimitedCall(AccessTokenCache tokens, ObjectMapper mapper) {
+        this.tokens = tokens;
+        this.mapper = mapper;
+    }
+
+    /** Enriches the exchange with a cached token and turns it into the outgoing call. */
+    public void prepare(Exchange exchange) throws JsonProcessingException {
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        AccessToken token = tokens.get();
+        exchange.setProperty(FlowProperties.ACCESS_TOKEN, token);
+        exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
+        Message message = exchange.getMessage();
+        // whatever arrived with the request (HTTP or Kafka headers) must not be sent to WeChat
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_QUERY, "access_token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsBytes(wechatBody(request)));
+    }
+
+    /** WeChat's snake_case names, and only the fields the caller set: WeChat applies its own defaults. */
+    static Map<String, Object> wechatBody(WxacodeRequest r) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(RequestField.SCENE.wechatName(), r.scene());
+        putIfSet(body, RequestField.PAGE, r.page());
+        putIfSet(body, RequestField.CHECK_PATH, r.checkPath());
+        putIfSet(body, RequestField.ENV_VERSION, r.envVersion());
+        putIfSet(body, RequestField.WIDTH, r.width());
+        putIfSet(body, RequestField.AUTO_COLOR, r.autoColor());
+        LineColor color = r.lineColor();
+        if (color != null) {
+            body.put(RequestField.LINE_COLOR.wechatName(), Map.of("r", color.r(), "g", color.g(), "b", color.b()));
+        }
+        putIfSet(body, RequestField.IS_HYALINE, r.isHyaline());
+        return body;
+    }
+
+    private static void putIfSet(Map<String, Object> body, RequestField field, Object value) {
+        if (value != null) {
+            body.put(field.wechatName(), value);
+        }
+    }
+
+    /**
+     * An image becomes the body; a refused token is noted for one retry with a fresh token;
+     * anything else throws the failure it stands for.
+     */
+    public void classify(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = message.getBody(byte[].class);
+        // WeChat's response headers and the query carrying the token go no further
+        message.removeHeaders("*");
+        if (status == null || status != 200) {
+            throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
+        }
+        Optional<ImageFormat> format = ImageFormat.detect(body);
+        if (format.isPresent()) {
+            message.setBody(body);
+            exchange.setProperty(FlowProperties.IMAGE_FORMAT, format.get());
+            return;
+        }
+        JsonNode error = parseError(body);
+        int errcode = error.get("errcode").asInt();
+        String errmsg = error.path("errmsg").asText("");
+        switch (Errcode.classOf(errcode)) {
+            case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);
+            case TRANSIENT -> throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
+            case PERMANENT -> throw new WechatRejectedException(errcode, errmsg);
+            default -> throw WechatUnavailableException.unexpected(WHAT, errcode, errmsg);
+        }
+    }
+
+    /** Drops the refused token from the cache, unless another request already replaced it. */
+    public void dropRejectedToken(Exchange exchange) {
+        tokens.invalidate(exchange.getProperty(FlowProperties.ACCESS_TOKEN, AccessToken.class));
+    }
+
+    /** After the one retry with a fresh token, a second refusal is WeChat's problem, not the caller's. */
+    public void requireImage(Exchange exchange) {
+        Integer errcode = exchange.getProperty(FlowProperties.TOKEN_REJECTED, Integer.class);
+        exchange.removeProperty(FlowProperties.ACCESS_TOKEN);
+        if (errcode != null) {
+            throw WechatUnavailableException.unexpected(WHAT, errcode, "a freshly fetched access token was refused too");
+        }
+    }
+
+    private JsonNode parseError(byte[] body) {
+        try {
+            JsonNode node = body == null ? null : mapper.readTree(body);
+            if (node != null && node.hasNonNull("errcode") && node.get("errcode").isInt() && node.get("errcode").asInt() != 0) {
+                return node;
+            }
+        } catch (IOException e) {
+            // neither an image nor JSON: reported below
+        }
+        throw WechatUnavailableException.unavailable(WHAT, "the answer is neither an image nor a WeChat error");
+    }
+}

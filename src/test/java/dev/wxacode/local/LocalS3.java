@@ -1,0 +1,79 @@
+package dev.wxacode.local;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/** An in-process S3 server (S3Proxy) with SigV4 authentication, in memory or in a folder. */
+public final class LocalS3 implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "local-access-key";
+    public static final String SECRET_KEY = "local-secret-key-0123456789";
+    public static final String REGION = "us-east-1";
+
+    private final S3Proxy proxy;
+    private final URI endpoint;
+
+    private LocalS3(S3Proxy proxy, URI endpoint) {
+        this.proxy = proxy;
+        this.endpoint = endpoint;
+    }
+
+    /** @param folder where objects are kept across restarts, or null to keep them in memory */
+    public static LocalS3 start(String host, int port, Path folder, String bucket) throws Exception {
+        BlobStore store;
+        if (folder == null) {
+            store = new TransientNio2BlobStore();
+        } else {
+            Files.createDirectories(folder);
+            store = new FilesystemNio2BlobStore(folder.toAbsolutePath().toString());
+        }
+        URI endpoint = URI.create("http://" + host + ":" + port);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(endpoint)
+                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(10);
+        }
+        LocalS3 s3 = new LocalS3(proxy, endpoint);
+        try (S3Client client = s3.client()) {
+            client.createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // kept from an earlier run
+        }
+        return s3;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** A client as any S3 user would build one; tests read objects back with it. */
+    public S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.wxacode.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.wxacode.Application;
+import dev.wxacode.simulator.WechatSimulator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The service with everything it talks to, in one JVM: the WeChat simulator, S3Proxy and the app
+ * itself, wired by the same properties a deployment would set. Local mode runs one; tests too.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String APP_ID = "wx0000000000local";
+    public static final String APP_SECRET = "local-app-secret-5f2c9a7e41d8";
+    public static final String BUCKET = "wxacode";
+
+    private final WechatSimulator simulator;
+    private final LocalS3 s3;
+    private final Map<String, String> appProperties;
+    private final int httpPort;
+    private Main app;
+
+    private LocalStack(WechatSimulator simulator, LocalS3 s3, Map<String, String> appProperties, int httpPort) {
+        this.simulator = simulator;
+        this.s3 = s3;
+        this.appProperties = appProperties;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * Starts the simulator and S3 (ports of 0 pick free ones); the app is started separately, so
+     * tests can set its properties first.
+     *
+     * @param s3Folder where S3 keeps objects, or null for memory
+     */
+    public static LocalStack startServices(String host, int httpPort, int s3Port, int simulatorPort, Path s3Folder)
+            throws Exception {
+        WechatSimulator simulator = WechatSimulator.withDefaults(APP_ID, APP_SECRET).start(host, orFree(simulatorPort));
+        LocalS3 s3 = LocalS3.start(host, orFree(s3Port), s3Folder, BUCKET);
+        int port = orFree(httpPort);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("http.host", host);
+        props.put("http.port", Integer.toString(port));
+        props.put("wechat.base-url", simulator.baseUrl());
+        props.put("wechat.app.id", APP_ID);
+        props.put("wechat.app.secret", APP_SECRET);
+        props.put("s3.endpoint", s3.endpoint().toString());
+        props.put("s3.region", LocalS3.REGION);
+        props.put("s3.access-key", LocalS3.ACCESS_KEY);
+        props.put("s3.secret-key", LocalS3.SECRET_KEY);
+        props.put("s3.force-path-style", "true");
+        props.put("s3.bucket", BUCKET);
+        return new LocalStack(simulator, s3, props, port);
+    }
+
+    /** Sets (or replaces) an app property before {@link #startApp()}. */
+    public LocalStack with(String key, String value) {
+        appProperties.put(key, value);
+        return this;
+    }
+
+    public LocalStack startApp() throws Exception {
+        app = Application.create();
+        appProperties.forEach(app::addOverrideProperty);
+        app.start();
+        return this;
+    }
+
+    public void stopApp() throws Exception {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    public CamelContext camelContext() {
+        return app.getCamelContext();
+    }
+
+    public WechatSimulator simulator() {
+        return simulator;
+    }
+
+    public LocalS3 s3() {
+        return s3;
+    }
+
+    public String appUrl() {
+        return "http://" + appProperties.get("http.host") + ":" + httpPort;
+    }
+
+    public Map<String, String> appProperties() {
+        return appProperties;
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopApp();
+        s3.close();
+        simulator.close();
+    }
+
+    private static int orFree(int port) throws IOException {
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
