@@ -44,7 +44,7 @@ public final class GetUnlimitedCall {
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
         Message message = exchange.getMessage();
         // whatever arrived with the request (HTTP or Kafka headers) must not be sent to WeChat
-        message.removeHeaders("*");
+        clearHeaders(message);
         message.setHeader(Exchange.HTTP_QUERY, "access_token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(mapper.writeValueAsBytes(wechatBody(request)));
@@ -82,7 +82,7 @@ public final class GetUnlimitedCall {
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         byte[] body = message.getBody(byte[].class);
         // WeChat's response headers and the query carrying the token go no further
-        message.removeHeaders("*");
+        clearHeaders(message);
         if (status == null || status != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
         }
@@ -115,6 +115,11 @@ public final class GetUnlimitedCall {
         if (errcode != null) {
             throw WechatUnavailableException.unexpected(WHAT, errcode, "a freshly fetched access token was refused too");
         }
+    }
+
+    /** All headers but Camel's redelivery bookkeeping, which the error policy counts its retries with. */
+    private static void clearHeaders(Message message) {
+        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER, Exchange.REDELIVERED);
     }
 
     private JsonNode parseError(byte[] body) {

@@ -30,6 +30,7 @@ final class SimulatedTokens {
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiries = new HashMap<>();
+    private final java.util.Set<String> everIssued = new java.util.HashSet<>();
     private String classic;
     private String stable;
 
@@ -81,12 +82,18 @@ final class SimulatedTokens {
         expiries.computeIfPresent(token, (t, expiry) -> expiry.isBefore(until) ? expiry : until);
     }
 
+    /** Every token ever issued, so tests can look for them where they must not be. */
+    synchronized java.util.Set<String> issued() {
+        return java.util.Set.copyOf(everIssued);
+    }
+
     private String newToken(Instant now) {
         // real tokens are long opaque strings; 136 characters like theirs
         byte[] bytes = new byte[102];
         random.nextBytes(bytes);
         String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         expiries.put(token, now.plus(lifetime));
+        everIssued.add(token);
         return token;
     }
 }

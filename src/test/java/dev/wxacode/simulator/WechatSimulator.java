@@ -149,6 +149,10 @@ public final class WechatSimulator implements AutoCloseable {
         tokens.revokeAll();
     }
 
+    public Set<String> issuedTokens() {
+        return tokens.issued();
+    }
+
     public SimulatorClock clock() {
         return clock;
     }

@@ -1,0 +1,104 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wxacode.local.LocalStack;
+import dev.wxacode.simulator.CodeContent;
+import dev.wxacode.store.ObjectKeys;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+class GenerateOverHttpTest extends PipelineTestSupport {
+
+    @Test
+    void storesACodeThatScansBackToTheSceneAndPage() throws Exception {
+        Reply reply = post("{\"requestId\":\"req-1\",\"scene\":\"order=42&u=7\",\"page\":\"pages/order/detail\",\"width\":300}");
+
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals("ok", reply.text("status"));
+        assertEquals("req-1", reply.text("requestId"));
+        assertEquals(LocalStack.BUCKET, reply.text("bucket"));
+        assertEquals("s3://" + LocalStack.BUCKET + "/" + reply.text("key"), reply.text("fileId"));
+        assertEquals("image/jpeg", reply.text("contentType"));
+        assertFalse(reply.body().path("reused").asBoolean(true));
+
+        ResponseBytes<GetObjectResponse> stored = object(reply.text("key"));
+        assertEquals("image/jpeg", stored.response().contentType());
+        assertEquals(reply.body().path("size").asLong(), stored.asByteArray().length);
+        assertEquals(reply.text("sha256"), ObjectKeys.sha256Hex(stored.asByteArray()));
+        assertEquals("order=42&u=7", stored.response().metadata().get("scene"));
+        assertEquals("pages/order/detail", stored.response().metadata().get("page"));
+        assertEquals("release", stored.response().metadata().get("env-version"));
+        assertEquals(new CodeContent("pages/order/detail", "order=42&u=7"), decode(stored.asByteArray()));
+        assertEquals(1, sim().codeCalls());
+    }
+
+    @Test
+    void transparentCodesAreStoredAsPngThoughWechatLabelsThemJpeg() throws Exception {
+        Reply reply = post("{\"scene\":\"shop=9\",\"isHyaline\":true,\"lineColor\":{\"r\":0,\"g\":0,\"b\":160}}");
+
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals("image/png", reply.text("contentType"));
+        ResponseBytes<GetObjectResponse> stored = object(reply.text("key"));
+        assertEquals("image/png", stored.response().contentType());
+        byte[] bytes = stored.asByteArray();
+        assertEquals((byte) 0x89, bytes[0]);
+        assertEquals('P', bytes[1]);
+        assertEquals("shop=9", decode(bytes).scene());
+    }
+
+    @Test
+    void theSameRequestTwiceCallsWechatOnceAndIsReused() throws Exception {
+        Reply first = post("{\"requestId\":\"a\",\"scene\":\"user=1001\",\"page\":\"pages/index/index\",\"env_version\":\"release\"}");
+        // the same code asked for in camelCase, with WeChat's default width spelled out and another request id
+        Reply second = post("{\"requestId\":\"b\",\"scene\":\"user=1001\",\"page\":\"pages/index/index\",\"envVersion\":\"release\",\"width\":430}");
+
+        assertEquals(200, second.status(), second.body().toString());
+        assertEquals(first.text("fileId"), second.text("fileId"));
+        assertEquals(first.text("sha256"), second.text("sha256"));
+        assertEquals(first.body().path("size").asLong(), second.body().path("size").asLong());
+        assertFalse(first.body().path("reused").asBoolean());
+        assertTrue(second.body().path("reused").asBoolean());
+        assertEquals("b", second.text("requestId"));
+        assertEquals(1, sim().codeCalls());
+    }
+
+    @Test
+    void aDifferentParameterIsADifferentObject() throws Exception {
+        Reply narrow = post("{\"scene\":\"user=2002\",\"width\":280}");
+        Reply wide = post("{\"scene\":\"user=2002\",\"width\":1280}");
+
+        assertNotEquals(narrow.text("key"), wide.text("key"));
+        assertTrue(object(wide.text("key")).asByteArray().length > 0);
+        assertEquals(2, sim().codeCalls());
+    }
+
+    @Test
+    void reuseCanBeSwitchedOff() throws Exception {
+        try {
+            restartAppWith("wxacode.reuse-existing", "false");
+            Reply first = post("{\"scene\":\"noreuse=1\"}");
+            Reply second = post("{\"scene\":\"noreuse=1\"}");
+
+            assertEquals(200, second.status());
+            assertFalse(second.body().path("reused").asBoolean(true));
+            // same key: the object is overwritten, never duplicated
+            assertEquals(first.text("key"), second.text("key"));
+            assertEquals(2, sim().codeCalls());
+        } finally {
+            restartAppWith("wxacode.reuse-existing", "true");
+        }
+    }
+
+    @Test
+    void aRequestWithoutIdGetsOne() throws Exception {
+        Reply reply = post("{\"scene\":\"anon=1\"}");
+
+        assertEquals(200, reply.status());
+        assertTrue(reply.text("requestId").matches("[0-9a-f-]{36}"), reply.text("requestId"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.wxacode;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.MultiFormatReader;
+import com.google.zxing.NotFoundException;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import dev.wxacode.local.LocalStack;
+import dev.wxacode.simulator.CodeContent;
+import dev.wxacode.simulator.WechatSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * The whole service on real parts for a test class: WeChat simulator and S3Proxy on loopback
+ * ports, and the app started from its real configuration with the properties a deployment
+ * would set. Requests go over HTTP, objects are read back with the AWS SDK.
+ */
+public abstract class PipelineTestSupport {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    protected static LocalStack stack;
+    protected static S3Client s3;
+
+    /** What every test class runs with: quick retries and a short WeChat timeout, so failures are fast. */
+    protected static Map<String, String> testProperties() {
+        return Map.of(
+                "wechat.retry.max-redeliveries", "2",
+                "wechat.retry.delay-ms", "20",
+                "wechat.response-timeout-ms", "1500",
+                "wechat.connect-timeout-ms", "1000");
+    }
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null);
+        testProperties().forEach(stack::with);
+        stack.startApp();
+        s3 = stack.s3().client();
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        s3.close();
+        stack.close();
+    }
+
+    @BeforeEach
+    void resetSimulator() {
+        sim().reset();
+    }
+
+    protected static WechatSimulator sim() {
+        return stack.simulator();
+    }
+
+    /** Restarts the app with a property changed: a cold token cache, as after a deployment. */
+    protected static void restartAppWith(String key, String value) throws Exception {
+        stack.stopApp();
+        stack.with(key, value);
+        stack.startApp();
+    }
+
+    protected record Reply(int status, JsonNode body) {
+        String text(String field) {
+            return body.path(field).asText(null);
+        }
+
+        JsonNode error() {
+            return body.path("error");
+        }
+    }
+
+    protected static Reply post(String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    protected static ResponseBytes<GetObjectResponse> object(String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key));
+    }
+
+    /** Scans an image the way a phone would. */
+    protected static CodeContent decode(byte[] image) throws IOException, NotFoundException {
+        BufferedImage picture = ImageIO.read(new ByteArrayInputStream(image));
+        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture)));
+        return CodeContent.parse(new MultiFormatReader().decode(bitmap).getText());
+    }
+}
