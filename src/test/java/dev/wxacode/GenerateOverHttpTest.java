@@ -95,6 +95,26 @@ class GenerateOverHttpTest extends PipelineTestSupport {
     }
 
     @Test
+    void aStorageOutageIs503AndPassesWhenStorageIsBack() throws Exception {
+        stack.s3().stopServing();
+        Reply during;
+        try {
+            during = post("{\"scene\":\"s3-outage\"}");
+        } finally {
+            stack.s3().resumeServing();
+        }
+
+        assertEquals(503, during.status(), during.body().toString());
+        assertEquals("storage_unavailable", during.error().path("code").asText());
+        assertTrue(during.error().path("retryable").asBoolean());
+        assertEquals(0, sim().codeCalls(), "the reuse check failed first: no quota spent on a code that could not be stored");
+
+        Reply after = post("{\"scene\":\"s3-outage\"}");
+        assertEquals(200, after.status(), after.body().toString());
+        assertTrue(object(after.text("key")).asByteArray().length > 0);
+    }
+
+    @Test
     void aRequestWithoutIdGetsOne() throws Exception {
         Reply reply = post("{\"scene\":\"anon=1\"}");
 

@@ -22,11 +22,12 @@ public final class LocalS3 implements AutoCloseable {
     public static final String SECRET_KEY = "local-secret-key-0123456789";
     public static final String REGION = "us-east-1";
 
-    private final S3Proxy proxy;
+    private final BlobStore store;
     private final URI endpoint;
+    private S3Proxy proxy;
 
-    private LocalS3(S3Proxy proxy, URI endpoint) {
-        this.proxy = proxy;
+    private LocalS3(BlobStore store, URI endpoint) {
+        this.store = store;
         this.endpoint = endpoint;
     }
 
@@ -39,8 +40,25 @@ public final class LocalS3 implements AutoCloseable {
             Files.createDirectories(folder);
             store = new FilesystemNio2BlobStore(folder.toAbsolutePath().toString());
         }
-        URI endpoint = URI.create("http://" + host + ":" + port);
-        S3Proxy proxy = S3Proxy.builder()
+        LocalS3 s3 = new LocalS3(store, URI.create("http://" + host + ":" + port));
+        s3.resumeServing();
+        try (S3Client client = s3.client()) {
+            client.createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // kept from an earlier run
+        }
+        return s3;
+    }
+
+    /** An outage: the port stops answering; the objects stay in the store. */
+    public void stopServing() throws Exception {
+        proxy.stop();
+        proxy = null;
+    }
+
+    /** Serves the same store again on the same port. */
+    public void resumeServing() throws Exception {
+        proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
@@ -49,13 +67,6 @@ public final class LocalS3 implements AutoCloseable {
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(10);
         }
-        LocalS3 s3 = new LocalS3(proxy, endpoint);
-        try (S3Client client = s3.client()) {
-            client.createBucket(b -> b.bucket(bucket));
-        } catch (BucketAlreadyOwnedByYouException e) {
-            // kept from an earlier run
-        }
-        return s3;
     }
 
     public URI endpoint() {
@@ -74,6 +85,8 @@ public final class LocalS3 implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
+        if (proxy != null) {
+            proxy.stop();
+        }
     }
 }

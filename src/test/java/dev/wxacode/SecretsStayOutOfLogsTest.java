@@ -1,0 +1,65 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.wxacode.local.LocalS3;
+import dev.wxacode.local.LocalStack;
+import dev.wxacode.simulator.Fault;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the paths where secrets are most likely to leak (token refused, classic endpoint with the
+ * secret in its URL, wrong secret, outages, startup summaries), then searches everything this JVM
+ * logged and every reply for the app secret, the S3 secret key and each token the simulator issued.
+ */
+class SecretsStayOutOfLogsTest extends PipelineTestSupport {
+
+    private static final String WRONG_SECRET = "wrong-secret-4b1d7c0e9a";
+
+    @Test
+    void noLogLineAndNoReplyCarriesASecretOrAToken() throws Exception {
+        List<String> replies = new ArrayList<>();
+        replies.add(post("{\"scene\":\"secret-ok\"}").body().toString());
+        sim().revokeTokens();
+        replies.add(post("{\"scene\":\"secret-revoked\"}").body().toString());
+        sim().failNextCodeCalls(Fault.errcode(40001), Fault.errcode(42001), Fault.http(500), Fault.http(500), Fault.http(500));
+        replies.add(post("{\"scene\":\"secret-refused\"}").body().toString());
+        restartAppWith("wechat.token.endpoint", "classic");
+        replies.add(post("{\"scene\":\"secret-classic\"}").body().toString());
+        sim().failNextTokenCalls(Fault.http(502), Fault.http(502), Fault.http(502));
+        restartAppWith("wechat.token.endpoint", "classic");
+        replies.add(post("{\"scene\":\"secret-classic-down\"}").body().toString());
+        restartAppWith("wechat.app.secret", WRONG_SECRET);
+        Reply refused = post("{\"scene\":\"secret-wrong\"}");
+        assertEquals(500, refused.status());
+        replies.add(refused.body().toString());
+        restartAppWith("wechat.app.secret", LocalStack.APP_SECRET);
+        restartAppWith("wechat.token.endpoint", "stable");
+
+        Set<String> secrets = new HashSet<>(sim().issuedTokens());
+        assertTrue(secrets.size() >= 3, "the flows above issued tokens: " + secrets.size());
+        secrets.add(LocalStack.APP_SECRET);
+        secrets.add(WRONG_SECRET);
+        secrets.add(LocalS3.SECRET_KEY);
+
+        String log = Files.readString(Path.of("target", "test-logs", "tests.log"), StandardCharsets.UTF_8);
+        assertTrue(log.contains("Fetched a WeChat access token"), "the log searched is the one these flows wrote");
+        assertTrue(log.contains("errcode 40125"), "the refused secret was logged as an errcode, not as a value");
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), "a secret or token appears in the log");
+            for (String reply : replies) {
+                assertFalse(reply.contains(secret), "a secret or token appears in a reply: " + reply);
+            }
+        }
+    }
+}

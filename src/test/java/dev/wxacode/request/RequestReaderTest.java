@@ -1,0 +1,204 @@
+package dev.wxacode.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestReaderTest {
+
+    private final RequestReader reader = new RequestReader(new ObjectMapper(), 16384);
+
+    private WxacodeRequest read(String json) {
+        return reader.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private InvalidRequestException rejected(String json) {
+        return assertThrows(InvalidRequestException.class, () -> read(json));
+    }
+
+    private static Set<String> fields(InvalidRequestException e) {
+        return e.violations().stream().map(Violation::field).collect(Collectors.toSet());
+    }
+
+    @Test
+    void snakeCaseAndCamelCaseParseToTheSameRequest() {
+        WxacodeRequest snake = read("""
+                {"requestId":"r-1","scene":"a=1","page":"pages/index/index","check_path":false,
+                 "env_version":"trial","width":300,"auto_color":true,
+                 "line_color":{"r":1,"g":2,"b":3},"is_hyaline":true}""");
+        WxacodeRequest camel = read("""
+                {"requestId":"r-1","scene":"a=1","page":"pages/index/index","checkPath":false,
+                 "envVersion":"trial","width":300,"autoColor":true,
+                 "lineColor":{"r":1,"g":2,"b":3},"isHyaline":true}""");
+
+        assertEquals(new WxacodeRequest("r-1", "a=1", "pages/index/index", false, "trial", 300, true,
+                new LineColor(1, 2, 3), true), snake);
+        assertEquals(snake, camel);
+    }
+
+    @Test
+    void unsetFieldsStayNullAndDefaultsApplyOnlyInEffectiveAccessors() {
+        WxacodeRequest r = read("{\"scene\":\"x\"}");
+
+        assertNull(r.requestId());
+        assertNull(r.page());
+        assertNull(r.checkPath());
+        assertNull(r.envVersion());
+        assertNull(r.width());
+        assertNull(r.autoColor());
+        assertNull(r.lineColor());
+        assertNull(r.isHyaline());
+        assertEquals(430, r.effectiveWidth());
+        assertEquals("release", r.effectiveEnvVersion());
+    }
+
+    @Test
+    void jsonNullCountsAsNotGiven() {
+        WxacodeRequest r = read("{\"scene\":\"x\",\"width\":null,\"env_version\":null,\"lineColor\":null}");
+
+        assertNull(r.width());
+        assertNull(r.envVersion());
+        assertNull(r.lineColor());
+        assertEquals(430, r.effectiveWidth());
+    }
+
+    @Test
+    void sameFieldUnderBothAliasesIsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"check_path\":true,\"checkPath\":true}");
+
+        assertEquals(1, e.violations().size());
+        assertEquals("checkPath", e.violations().get(0).field());
+        assertTrue(e.getMessage().contains("given twice"), e.getMessage());
+    }
+
+    @Test
+    void unknownFieldIsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"colour\":1}");
+
+        assertEquals(List.of(new Violation("colour", "is not a known field")), e.violations());
+    }
+
+    @Test
+    void scancodeTimeIsRejectedAsReservedWithErrcode85096() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"scancode_time\":1}");
+
+        assertEquals(Set.of("scancode_time"), fields(e));
+        assertTrue(e.getMessage().contains("85096"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 32})
+    void sceneAtLengthLimitsIsAccepted(int length) {
+        String scene = "a".repeat(length);
+
+        assertEquals(scene, read("{\"scene\":\"" + scene + "\"}").scene());
+    }
+
+    @Test
+    void sceneOf33CharactersIsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"" + "a".repeat(33) + "\"}");
+
+        assertEquals(Set.of("scene"), fields(e));
+    }
+
+    @Test
+    void everyAllowedSpecialSceneCharacterIsAccepted() {
+        String specials = "!#$&'()*+,/:;=?@-._~";
+        for (char c : specials.toCharArray()) {
+            String scene = "a" + c + "b";
+            assertEquals(scene, read("{\"scene\":\"" + scene + "\"}").scene(), "character " + c);
+        }
+        // all of them at once, still within the 32 limit
+        assertEquals(specials, read("{\"scene\":\"" + specials + "\"}").scene());
+    }
+
+    @Test
+    void percentInSceneIsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"a%20b\"}");
+
+        assertEquals(Set.of("scene"), fields(e));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {280, 1280})
+    void widthAtLimitsIsAccepted(int width) {
+        assertEquals(width, read("{\"scene\":\"x\",\"width\":" + width + "}").width());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {279, 1281})
+    void widthJustOutsideLimitsIsRejected(int width) {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"width\":" + width + "}");
+
+        assertEquals(Set.of("width"), fields(e));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"release", "trial", "develop"})
+    void knownEnvVersionsAreAccepted(String env) {
+        assertEquals(env, read("{\"scene\":\"x\",\"env_version\":\"" + env + "\"}").envVersion());
+    }
+
+    @Test
+    void emptyEnvVersionIsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"env_version\":\"\"}");
+
+        assertEquals(Set.of("env_version"), fields(e));
+    }
+
+    @Test
+    void lineColorComponentsAtZeroAnd255AreAccepted() {
+        WxacodeRequest r = read("{\"scene\":\"x\",\"line_color\":{\"r\":0,\"g\":255,\"b\":0}}");
+
+        assertEquals(new LineColor(0, 255, 0), r.lineColor());
+    }
+
+    @Test
+    void lineColorComponentOf256IsRejected() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"line_color\":{\"r\":0,\"g\":0,\"b\":256}}");
+
+        assertEquals(Set.of("line_color.b"), fields(e));
+    }
+
+    @Test
+    void bodyOverMaxBytesIsTooLarge() {
+        RequestReader small = new RequestReader(new ObjectMapper(), 64);
+        byte[] body = ("{\"scene\":\"x\",\"page\":\"" + "p".repeat(60) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThrows(RequestTooLargeException.class, () -> small.read(body));
+    }
+
+    @Test
+    void bodyOfExactlyMaxBytesIsRead() {
+        byte[] body = "{\"scene\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        RequestReader exact = new RequestReader(new ObjectMapper(), body.length);
+
+        assertEquals("x", exact.read(body).scene());
+    }
+
+    @Test
+    void severalViolationsAreReportedTogether() {
+        InvalidRequestException e = rejected(
+                "{\"scene\":\"\",\"width\":100,\"env_version\":\"prod\",\"isHyaline\":\"yes\",\"extra\":1}");
+
+        assertEquals(Set.of("scene", "width", "env_version", "isHyaline", "extra"), fields(e));
+    }
+
+    @Test
+    void requestIdIsKeptOnInvalidRequest() {
+        InvalidRequestException e = rejected("{\"requestId\":\"req-42\",\"scene\":\"a%b\"}");
+
+        assertEquals("req-42", e.requestId());
+    }
+}
