@@ -1,0 +1,17 @@
+# Build: the thin jar and its runtime dependencies (no simulator, S3Proxy or Kafka broker in it)
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/target/wxacode-route.jar /app/wxacode-route.jar
+COPY --from=build /src/target/lib /app/lib
+# routes are read from the file system: mount a folder over /app/routes to change them without a rebuild
+COPY routes /app/routes
+EXPOSE 8080
+USER 10001
+ENTRYPOINT ["java", "-jar", "/app/wxacode-route.jar"]
