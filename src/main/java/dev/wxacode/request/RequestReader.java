@@ -40,6 +40,7 @@ public final class RequestReader {
         JsonNode root = parse(body);
         List<Violation> violations = new ArrayList<>();
         Map<RequestField, Given> given = collectFields(root, violations);
+        int firstTypeError = violations.size();
         WxacodeRequest request = new WxacodeRequest(
                 text(given, RequestField.REQUEST_ID, violations),
                 text(given, RequestField.SCENE, violations),
@@ -51,8 +52,9 @@ public final class RequestReader {
                 lineColor(given, violations),
                 bool(given, RequestField.IS_HYALINE, violations));
         // value rules for the fields whose type was right: one round trip shows every problem
+        List<Violation> typeErrors = List.copyOf(violations.subList(firstTypeError, violations.size()));
         RequestRules.check(request).stream()
-                .filter(rule -> violations.stream().noneMatch(v -> sameField(v, rule)))
+                .filter(rule -> typeErrors.stream().noneMatch(v -> sameField(v, rule)))
                 .forEach(violations::add);
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations, violations.stream().anyMatch(v -> v.field().equals("requestId"))
@@ -99,16 +101,15 @@ public final class RequestReader {
                 violations.add(new Violation(name, "is given twice (also as " + earlier.name() + ")"));
                 continue;
             }
-            if (!field.getValue().isNull()) {
-                given.put(known.get(), new Given(name, field.getValue()));
-            }
+            // a JSON null is recorded too, so that it still counts when the other spelling follows
+            given.put(known.get(), new Given(name, field.getValue()));
         }
         return given;
     }
 
     private static String text(Map<RequestField, Given> given, RequestField field, List<Violation> violations) {
         Given g = given.get(field);
-        if (g == null) {
+        if (g == null || g.value().isNull()) {
             return null;
         }
         if (!g.value().isTextual()) {
@@ -120,7 +121,7 @@ public final class RequestReader {
 
     private static Boolean bool(Map<RequestField, Given> given, RequestField field, List<Violation> violations) {
         Given g = given.get(field);
-        if (g == null) {
+        if (g == null || g.value().isNull()) {
             return null;
         }
         if (!g.value().isBoolean()) {
@@ -132,7 +133,7 @@ public final class RequestReader {
 
     private static Integer integer(Map<RequestField, Given> given, RequestField field, List<Violation> violations) {
         Given g = given.get(field);
-        if (g == null) {
+        if (g == null || g.value().isNull()) {
             return null;
         }
         if (!g.value().isIntegralNumber() || !g.value().canConvertToInt()) {
@@ -144,7 +145,7 @@ public final class RequestReader {
 
     private static LineColor lineColor(Map<RequestField, Given> given, List<Violation> violations) {
         Given g = given.get(RequestField.LINE_COLOR);
-        if (g == null) {
+        if (g == null || g.value().isNull()) {
             return null;
         }
         JsonNode value = g.value();

@@ -66,6 +66,9 @@ public final class AccessTokenCache {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e;
         }
     }
@@ -82,19 +85,22 @@ public final class AccessTokenCache {
     }
 
     private void fetchFor(CompletableFuture<AccessToken> fetch) {
+        Instant fetchedAt = clock.instant();
+        AccessToken token;
         try {
-            Instant fetchedAt = clock.instant();
-            AccessToken token = source.fetch();
-            synchronized (this) {
-                current = new Cached(token, fetchedAt.plusSeconds(token.expiresInSeconds()).minus(refreshMargin));
-                inFlight = null;
-            }
-            fetch.complete(token);
-        } catch (RuntimeException e) {
+            token = source.fetch();
+        } catch (Throwable e) {
+            // whatever went wrong, the callers waiting on this fetch must hear of it, not wait forever
             synchronized (this) {
                 inFlight = null;
             }
             fetch.completeExceptionally(e);
+            return;
         }
+        synchronized (this) {
+            current = new Cached(token, fetchedAt.plusSeconds(token.expiresInSeconds()).minus(refreshMargin));
+            inFlight = null;
+        }
+        fetch.complete(token);
     }
 }

@@ -83,6 +83,21 @@ class RequestReaderTest {
     }
 
     @Test
+    void aNullUnderOneAliasStillMakesTheOtherAliasADuplicate() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"check_path\":null,\"checkPath\":false}");
+
+        assertEquals("checkPath", e.violations().get(0).field());
+        assertTrue(e.getMessage().contains("given twice"), e.getMessage());
+    }
+
+    @Test
+    void aDuplicateDoesNotHideABadValueOfTheFirstSpelling() {
+        InvalidRequestException e = rejected("{\"scene\":\"x\",\"env_version\":\"bad\",\"envVersion\":\"release\"}");
+
+        assertEquals(Set.of("envVersion", "env_version"), fields(e));
+    }
+
+    @Test
     void unknownFieldIsRejected() {
         InvalidRequestException e = rejected("{\"scene\":\"x\",\"colour\":1}");
 

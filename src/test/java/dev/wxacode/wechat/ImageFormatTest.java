@@ -66,6 +66,11 @@ class ImageFormatTest {
     }
 
     @Test
+    void truncatedPngPrefixIsNotAnImage() {
+        assertEquals(Optional.empty(), ImageFormat.detect(bytes(0x89, 0x50, 0x4E)));
+    }
+
+    @Test
     void realJpegFromImageIoIsDetected() throws IOException {
         assertEquals(Optional.of(ImageFormat.JPEG), ImageFormat.detect(render("jpg")));
     }
