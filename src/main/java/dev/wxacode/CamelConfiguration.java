@@ -3,8 +3,10 @@ package dev.wxacode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
@@ -58,6 +60,11 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                                    @PropertyInject("s3.key-prefix") String prefix,
                                    @PropertyInject("s3.bucket") String bucket) {
         return new CodeStorage(new ObjectKeys(appId, prefix), bucket);
+    }
+
+    @BindToRegistry("kafkaEnvelope")
+    public KafkaEnvelope kafkaEnvelope(@PropertyInject("kafka.correlation-headers") String correlationHeaders) {
+        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList());
     }
 
     @BindToRegistry("replies")

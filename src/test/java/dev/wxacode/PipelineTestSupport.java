@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * The whole service on real parts for a test class: WeChat simulator and S3Proxy on loopback
- * ports, and the app started from its real configuration with the properties a deployment
- * would set. Requests go over HTTP, objects are read back with the AWS SDK.
+ * The whole service on real parts for a test class: WeChat simulator, S3Proxy and a Kafka broker
+ * on loopback ports, and the app started from its real configuration with the properties a
+ * deployment would set. Requests go over HTTP, objects are read back with the AWS SDK.
  */
 public abstract class PipelineTestSupport {
 
@@ -52,7 +52,7 @@ public abstract class PipelineTestSupport {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null);
+        stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, SharedKafka.broker());
         testProperties().forEach(stack::with);
         stack.startApp();
         s3 = stack.s3().client();

@@ -1,6 +1,7 @@
 package dev.wxacode.reply;
 
 import java.io.IOException;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +37,7 @@ public final class Replies {
 
     public void failure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
-        if (requestId == null && cause instanceof InvalidRequestException invalid) {
-            requestId = invalid.requestId();
-        }
+        String requestId = requestIdOf(exchange);
         int status;
         ReplyError error;
         if (cause instanceof WxacodeException known) {
@@ -64,6 +62,23 @@ public final class Replies {
             LOG.error("Request {}: unexpected failure", requestId, cause);
         }
         answer(exchange, status, WxacodeReply.error(requestId, error));
+    }
+
+    /**
+     * The request id a reply is sent under: the body's (even when the body was refused), else the
+     * one the ingress found (a Kafka header), else a new one, kept so every later step agrees.
+     */
+    public static String requestIdOf(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String requestId = cause instanceof InvalidRequestException invalid ? invalid.requestId() : null;
+        if (requestId == null) {
+            requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
+        }
+        if (requestId == null) {
+            requestId = UUID.randomUUID().toString();
+        }
+        exchange.setProperty(FlowProperties.REQUEST_ID, requestId);
+        return requestId;
     }
 
     /** The reply as JSON bytes, ready for any ingress to send as it is. */

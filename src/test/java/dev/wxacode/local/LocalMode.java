@@ -1,32 +1,44 @@
 package dev.wxacode.local;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code mvn -Plocal}: the service on 127.0.0.1 with a WeChat simulator and an S3 server beside
- * it, no credentials and no Docker needed. Objects are kept under target/local-s3 across restarts.
- * Ports: HTTP_PORT (8080), S3_PORT (9000), SIM_PORT (9100).
+ * {@code mvn -Plocal}: the service on 127.0.0.1 with a Kafka broker, an S3 server and a WeChat
+ * simulator beside it, no credentials and no Docker needed. Objects and Kafka's log are kept under
+ * target/ across restarts. Ports: HTTP_PORT (8080), KAFKA_PORT (9092, and KAFKA_CONTROLLER_PORT
+ * 9093), S3_PORT (9000), SIM_PORT (9100).
  */
 public final class LocalMode {
+
+    static final String TOPIC_REQUESTS = "wxacode.requests";
+    static final String TOPIC_REPLIES = "wxacode.replies";
+    static final String TOPIC_DLQ = "wxacode.requests.dlq";
+    static final int PARTITIONS = 6;
 
     private LocalMode() {
     }
 
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
+        LocalKafka kafka = LocalKafka.start(host, port("KAFKA_PORT", 9092), port("KAFKA_CONTROLLER_PORT", 9093),
+                Path.of("target", "local-kafka"));
+        kafka.createTopics(Map.of(TOPIC_REQUESTS, PARTITIONS, TOPIC_REPLIES, PARTITIONS, TOPIC_DLQ, PARTITIONS));
         LocalStack stack = LocalStack.startServices(host, port("HTTP_PORT", 8080), port("S3_PORT", 9000),
-                port("SIM_PORT", 9100), Path.of("target", "local-s3"));
+                port("SIM_PORT", 9100), Path.of("target", "local-s3"), kafka);
         try {
             stack.startApp();
         } catch (Exception e) {
             stack.close();
+            kafka.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 stack.close();
+                kafka.close();
             } catch (Exception e) {
                 e.printStackTrace();
             }
@@ -40,6 +52,8 @@ public final class LocalMode {
                 + "  objects in target/local-s3");
         System.out.println("                    AWS_ACCESS_KEY_ID=" + LocalS3.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + LocalS3.SECRET_KEY
                 + " AWS_REGION=" + LocalS3.REGION);
+        System.out.println("  Kafka (KRaft)     " + kafka.bootstrapServers() + "  topics " + TOPIC_REQUESTS + ", " + TOPIC_REPLIES
+                + ", " + TOPIC_DLQ + " (" + PARTITIONS + " partitions)  log in target/local-kafka");
         System.out.println("  WeChat simulator  " + stack.simulator().baseUrl() + "  app id " + LocalStack.APP_ID
                 + "  (" + stack.simulator().baseUrl() + "/__sim/stats)");
         System.out.println("Try: curl -s -X POST " + stack.appUrl()

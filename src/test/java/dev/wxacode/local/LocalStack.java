@@ -12,8 +12,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
- * The service with everything it talks to, in one JVM: the WeChat simulator, S3Proxy and the app
- * itself, wired by the same properties a deployment would set. Local mode runs one; tests too.
+ * The service with everything it talks to, in one JVM: the WeChat simulator, S3Proxy, a Kafka
+ * broker (started by the caller, so tests can share one) and the app itself, wired by the same
+ * properties a deployment would set. Local mode runs one; tests too.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -23,13 +24,16 @@ public final class LocalStack implements AutoCloseable {
 
     private final WechatSimulator simulator;
     private final LocalS3 s3;
+    private final LocalKafka kafka;
     private final Map<String, String> appProperties;
     private final int httpPort;
     private Main app;
 
-    private LocalStack(WechatSimulator simulator, LocalS3 s3, Map<String, String> appProperties, int httpPort) {
+    private LocalStack(WechatSimulator simulator, LocalS3 s3, LocalKafka kafka, Map<String, String> appProperties,
+                       int httpPort) {
         this.simulator = simulator;
         this.s3 = s3;
+        this.kafka = kafka;
         this.appProperties = appProperties;
         this.httpPort = httpPort;
     }
@@ -40,8 +44,8 @@ public final class LocalStack implements AutoCloseable {
      *
      * @param s3Folder where S3 keeps objects, or null for memory
      */
-    public static LocalStack startServices(String host, int httpPort, int s3Port, int simulatorPort, Path s3Folder)
-            throws Exception {
+    public static LocalStack startServices(String host, int httpPort, int s3Port, int simulatorPort, Path s3Folder,
+                                           LocalKafka kafka) throws Exception {
         WechatSimulator simulator = WechatSimulator.withDefaults(APP_ID, APP_SECRET).start(host, orFree(simulatorPort));
         LocalS3 s3 = LocalS3.start(host, orFree(s3Port), s3Folder, BUCKET);
         int port = orFree(httpPort);
@@ -57,7 +61,8 @@ public final class LocalStack implements AutoCloseable {
         props.put("s3.secret-key", LocalS3.SECRET_KEY);
         props.put("s3.force-path-style", "true");
         props.put("s3.bucket", BUCKET);
-        return new LocalStack(simulator, s3, props, port);
+        props.put("kafka.brokers", kafka.bootstrapServers());
+        return new LocalStack(simulator, s3, kafka, props, port);
     }
 
     /** Sets (or replaces) an app property before {@link #startApp()}. */
@@ -92,6 +97,10 @@ public final class LocalStack implements AutoCloseable {
         return s3;
     }
 
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
     public String appUrl() {
         return "http://" + appProperties.get("http.host") + ":" + httpPort;
     }
@@ -100,6 +109,7 @@ public final class LocalStack implements AutoCloseable {
         return appProperties;
     }
 
+    /** Stops the app, S3 and the simulator; the broker belongs to whoever started it. */
     @Override
     public void close() throws Exception {
         stopApp();
@@ -107,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
         simulator.close();
     }
 
-    private static int orFree(int port) throws IOException {
+    static int orFree(int port) throws IOException {
         if (port != 0) {
             return port;
         }
