@@ -21,6 +21,8 @@ public final class LocalMode {
     }
 
     public static void main(String[] args) throws Exception {
+        // the service's own logging (requests on the console), not the tests' configuration beside it
+        System.setProperty("log4j2.configurationFile", "log4j2.xml");
         String host = "127.0.0.1";
         LocalKafka kafka = LocalKafka.start(host, port("KAFKA_PORT", 9092), port("KAFKA_CONTROLLER_PORT", 9093),
                 Path.of("target", "local-kafka"));
@@ -58,6 +60,8 @@ public final class LocalMode {
                 + "  (" + stack.simulator().baseUrl() + "/__sim/stats)");
         System.out.println("Try: curl -s -X POST " + stack.appUrl()
                 + "/api/wxacode -H 'Content-Type: application/json' -d '{\"scene\":\"order=42\",\"page\":\"pages/index/index\"}'");
+        System.out.println("Or:  echo 'order-42|{\"scene\":\"order=42\"}' | kcat -P -b " + kafka.bootstrapServers() + " -t " + TOPIC_REQUESTS
+                + " -K '|'  &&  kcat -C -b " + kafka.bootstrapServers() + " -t " + TOPIC_REPLIES + " -o beginning -e");
         System.out.println("Stop with Ctrl+C");
         stopped.await();
     }
