@@ -324,9 +324,7 @@ class KafkaPipelineTest extends PipelineTestSupport {
     private static Map<String, String> environmentOf(Map<String, String> properties) throws Exception {
         Map<String, String> env = new HashMap<>();
         properties.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            env.put("HTTP_PORT", Integer.toString(socket.getLocalPort()));
-        }
+        env.put("HTTP_PORT", Integer.toString(LocalStack.freePort()));
         return env;
     }
 }

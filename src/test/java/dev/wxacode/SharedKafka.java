@@ -3,6 +3,7 @@ package dev.wxacode;
 import java.util.Map;
 
 import dev.wxacode.local.LocalKafka;
+import dev.wxacode.local.LocalStack;
 
 /**
  * One Kafka broker for the whole test run: a broker takes seconds to start, a topic milliseconds.
@@ -18,17 +19,11 @@ public final class SharedKafka {
 
     public static synchronized LocalKafka broker() throws Exception {
         if (broker == null) {
-            broker = LocalKafka.start("127.0.0.1", freePort(), freePort(), null);
+            broker = LocalKafka.start("127.0.0.1", LocalStack.freePort(), LocalStack.freePort(), null);
             broker.createTopics(Map.of("wxacode.requests", 3, "wxacode.replies", 3, "wxacode.requests.dlq", 1));
             LocalKafka started = broker;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shared-kafka-shutdown"));
         }
         return broker;
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wxacode.FlowProperties;
+import dev.wxacode.MessageHeaders;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.reply.WxacodeException;
 import org.apache.camel.Exchange;
@@ -69,7 +70,7 @@ public final class KafkaEnvelope {
     /** The reply in the body goes out under the request's key, with the request id and correlation headers. */
     public void addressReply(Exchange exchange) {
         Message message = exchange.getMessage();
-        clearHeaders(message);
+        MessageHeaders.clear(message);
         address(exchange, message);
     }
 
@@ -78,7 +79,7 @@ public final class KafkaEnvelope {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Origin origin = exchange.getProperty(ORIGIN, Origin.class);
         Message message = exchange.getMessage();
-        clearHeaders(message);
+        MessageHeaders.clear(message);
         address(exchange, message);
         message.setBody(exchange.getProperty(VALUE, byte[].class));
         message.setHeader(ERROR_CODE_HEADER, cause instanceof WxacodeException known ? known.code() : "internal_error");
@@ -108,11 +109,6 @@ public final class KafkaEnvelope {
         if (correlation != null) {
             correlation.forEach(message::setHeader);
         }
-    }
-
-    /** Kafka headers arrive as bytes; Camel's own headers (redelivery counts) must stay. */
-    private static void clearHeaders(Message message) {
-        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER, Exchange.REDELIVERED);
     }
 
     private static String text(Object header) {

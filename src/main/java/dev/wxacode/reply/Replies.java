@@ -6,6 +6,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
+import dev.wxacode.MessageHeaders;
 import dev.wxacode.request.InvalidRequestException;
 import dev.wxacode.store.StoredCode;
 import org.apache.camel.Exchange;
@@ -84,7 +85,7 @@ public final class Replies {
     /** The reply as JSON bytes, ready for any ingress to send as it is. */
     private void answer(Exchange exchange, int status, WxacodeReply reply) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        MessageHeaders.clear(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         try {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
+import dev.wxacode.MessageHeaders;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.RequestField;
 import dev.wxacode.request.WxacodeRequest;
@@ -44,7 +45,7 @@ public final class GetUnlimitedCall {
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
         Message message = exchange.getMessage();
         // whatever arrived with the request (HTTP or Kafka headers) must not be sent to WeChat
-        clearHeaders(message);
+        MessageHeaders.clear(message);
         message.setHeader(Exchange.HTTP_QUERY, "access_token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(mapper.writeValueAsBytes(wechatBody(request)));
@@ -82,7 +83,7 @@ public final class GetUnlimitedCall {
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         byte[] body = message.getBody(byte[].class);
         // WeChat's response headers and the query carrying the token go no further
-        clearHeaders(message);
+        MessageHeaders.clear(message);
         if (status == null || status != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
         }
@@ -115,11 +116,6 @@ public final class GetUnlimitedCall {
         if (errcode != null) {
             throw WechatUnavailableException.unexpected(WHAT, errcode, "a freshly fetched access token was refused too");
         }
-    }
-
-    /** All headers but Camel's redelivery bookkeeping, which the error policy counts its retries with. */
-    private static void clearHeaders(Message message) {
-        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER, Exchange.REDELIVERED);
     }
 
     private JsonNode parseError(byte[] body) {

@@ -117,10 +117,11 @@ public final class LocalStack implements AutoCloseable {
         simulator.close();
     }
 
-    static int orFree(int port) throws IOException {
-        if (port != 0) {
-            return port;
-        }
+    private static int orFree(int port) throws IOException {
+        return port != 0 ? port : freePort();
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
