@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.http.ApiKeys;
+import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
@@ -15,6 +17,7 @@ import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.WechatTokenClient;
+import dev.wxacode.wechat.CallPacer;
 import dev.wxacode.wechat.GetUnlimitedCall;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -30,6 +33,17 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     private final ObjectMapper mapper = new ObjectMapper();
+
+    @BindToRegistry("httpGate")
+    public HttpGate httpGate(@PropertyInject("http.auth.mode") String mode,
+                             @PropertyInject("http.auth.api-key") String keys,
+                             @PropertyInject("http.auth.api-keys-file") String keyFile) {
+        return switch (mode.trim()) {
+            case "none" -> new HttpGate(ApiKeys.open());
+            case "api-key" -> new HttpGate(ApiKeys.of(keys, keyFile));
+            default -> throw new IllegalArgumentException("http.auth.mode must be api-key or none (was " + mode + ")");
+        };
+    }
 
     @BindToRegistry("requestIntake")
     public RequestIntake requestIntake(@PropertyInject("wxacode.max-request-bytes") int maxBytes) {
@@ -51,8 +65,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("getUnlimited")
-    public GetUnlimitedCall getUnlimited(@BeanInject("accessTokenCache") AccessTokenCache tokens) {
-        return new GetUnlimitedCall(tokens, mapper);
+    public GetUnlimitedCall getUnlimited(@BeanInject("accessTokenCache") AccessTokenCache tokens,
+                                         @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+                                         @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs) {
+        return new GetUnlimitedCall(tokens, new CallPacer(callsPerMinute), Duration.ofMillis(quotaPauseMs), mapper);
     }
 
     @BindToRegistry("codeStorage")
@@ -68,8 +84,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("replies")
-    public Replies replies() {
-        return new Replies(mapper);
+    public Replies replies(@PropertyInject("http.retry-after-seconds") int retryAfterSeconds) {
+        return new Replies(mapper, retryAfterSeconds);
     }
 
     /** Picked up by camel-aws2-s3 (autowired): one client for AWS or any S3-compatible store. */

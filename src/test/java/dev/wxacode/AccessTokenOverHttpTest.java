@@ -89,7 +89,7 @@ class AccessTokenOverHttpTest extends PipelineTestSupport {
 
         Reply reply = post("{\"scene\":\"refused-twice\"}");
 
-        assertEquals(502, reply.status(), reply.body().toString());
+        assertEquals(503, reply.status(), reply.body().toString());
         assertEquals(40001, reply.error().path("errcode").asInt());
         assertTrue(reply.error().path("retryable").asBoolean());
         assertEquals(2, sim().codeCalls(), "the token retry happens once, not forever");

@@ -80,7 +80,7 @@ public abstract class PipelineTestSupport {
         stack.startApp();
     }
 
-    protected record Reply(int status, JsonNode body) {
+    protected record Reply(int status, JsonNode body, String retryAfter) {
         String text(String field) {
             return body.path(field).asText(null);
         }
@@ -91,12 +91,22 @@ public abstract class PipelineTestSupport {
     }
 
     protected static Reply post(String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+        return post(json, "application/json", "Bearer " + LocalStack.TEST_API_KEY);
+    }
+
+    /** A request as any HTTP client sends it; a null header is left out. */
+    protected static Reply post(String json, String contentType, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()),
+                response.headers().firstValue("Retry-After").orElse(null));
     }
 
     protected static ResponseBytes<GetObjectResponse> object(String key) {

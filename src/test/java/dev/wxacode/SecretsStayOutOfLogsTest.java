@@ -19,17 +19,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives the paths where secrets are most likely to leak (token refused, classic endpoint with the
- * secret in its URL, wrong secret, outages, startup summaries), then searches everything this JVM
- * logged and every reply for the app secret, the S3 secret key and each token the simulator issued.
+ * secret in its URL, wrong secret, wrong API key, outages, startup summaries), then searches
+ * everything this JVM logged and every reply for the app secret, the S3 secret key, the API keys
+ * and each token the simulator issued.
  */
 class SecretsStayOutOfLogsTest extends PipelineTestSupport {
 
     private static final String WRONG_SECRET = "wrong-secret-4b1d7c0e9a";
+    private static final String WRONG_API_KEY = "presented-key-7c2e91aa";
 
     @Test
     void noLogLineAndNoReplyCarriesASecretOrAToken() throws Exception {
         List<String> replies = new ArrayList<>();
         replies.add(post("{\"scene\":\"secret-ok\"}").body().toString());
+        replies.add(post("{\"scene\":\"secret-bad-key\"}", "application/json", "Bearer " + WRONG_API_KEY).body().toString());
         sim().revokeTokens();
         replies.add(post("{\"scene\":\"secret-revoked\"}").body().toString());
         sim().failNextCodeCalls(Fault.errcode(40001), Fault.errcode(42001), Fault.http(500), Fault.http(500), Fault.http(500));
@@ -51,6 +54,8 @@ class SecretsStayOutOfLogsTest extends PipelineTestSupport {
         secrets.add(LocalStack.APP_SECRET);
         secrets.add(WRONG_SECRET);
         secrets.add(LocalS3.SECRET_KEY);
+        secrets.add(LocalStack.TEST_API_KEY);
+        secrets.add(WRONG_API_KEY);
 
         String log = Files.readString(Path.of("target", "test-logs", "tests.log"), StandardCharsets.UTF_8);
         assertTrue(log.contains("Fetched a WeChat access token"), "the log searched is the one these flows wrote");

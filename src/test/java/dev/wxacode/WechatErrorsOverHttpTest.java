@@ -65,12 +65,13 @@ class WechatErrorsOverHttpTest extends PipelineTestSupport {
     }
 
     @Test
-    void http5xxIsRetriedThen502() throws Exception {
+    void http5xxIsRetriedThen503WithRetryAfter() throws Exception {
         sim().failNextCodeCalls(Fault.http(502), Fault.http(503), Fault.http(500));
 
         Reply reply = post("{\"scene\":\"http-5xx\"}");
 
-        assertEquals(502, reply.status(), reply.body().toString());
+        assertEquals(503, reply.status(), reply.body().toString());
+        assertEquals("5", reply.retryAfter());
         assertEquals("wechat_unavailable", reply.error().path("code").asText());
         assertTrue(reply.error().path("retryable").asBoolean());
         assertEquals(3, sim().codeCalls());
@@ -87,13 +88,13 @@ class WechatErrorsOverHttpTest extends PipelineTestSupport {
     }
 
     @Test
-    void stallsOnEveryAttemptAre502() throws Exception {
+    void stallsOnEveryAttemptAre503() throws Exception {
         sim().failNextCodeCalls(Fault.stall(Duration.ofSeconds(3)), Fault.stall(Duration.ofSeconds(3)),
                 Fault.stall(Duration.ofSeconds(3)));
 
         Reply reply = post("{\"scene\":\"stall-always\"}");
 
-        assertEquals(502, reply.status(), reply.body().toString());
+        assertEquals(503, reply.status(), reply.body().toString());
         assertEquals("wechat_unavailable", reply.error().path("code").asText());
         assertTrue(reply.error().path("retryable").asBoolean());
     }
@@ -104,7 +105,7 @@ class WechatErrorsOverHttpTest extends PipelineTestSupport {
 
         Reply reply = post("{\"scene\":\"unknown-errcode\"}");
 
-        assertEquals(502, reply.status());
+        assertEquals(503, reply.status());
         assertEquals(99999, reply.error().path("errcode").asInt());
         assertTrue(reply.error().path("retryable").asBoolean());
     }

@@ -24,9 +24,12 @@ public final class Replies {
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
 
     private final ObjectMapper mapper;
+    private final int retryAfterSeconds;
 
-    public Replies(ObjectMapper mapper) {
+    /** @param retryAfterSeconds what a 503 tells HTTP callers to wait before trying again */
+    public Replies(ObjectMapper mapper, int retryAfterSeconds) {
         this.mapper = mapper;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public void ok(Exchange exchange) {
@@ -53,7 +56,7 @@ public final class Replies {
             LOG.warn("Request {}: object storage failed: {}", requestId, cause.getMessage());
         } else if (cause instanceof IOException) {
             // camel-http's connection failures and timeouts towards getUnlimited
-            status = 502;
+            status = 503;
             error = new ReplyError("wechat_unavailable", "WeChat getUnlimited is unavailable: " + cause.getClass().getSimpleName(),
                     null, true, null);
             LOG.warn("Request {}: WeChat getUnlimited unreachable: {}", requestId, cause.getClass().getName());
@@ -63,6 +66,11 @@ public final class Replies {
             LOG.error("Request {}: unexpected failure", requestId, cause);
         }
         answer(exchange, status, WxacodeReply.error(requestId, error));
+        if (status == 503) {
+            exchange.getMessage().setHeader("Retry-After", retryAfterSeconds);
+        } else if (status == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,12 +22,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class RequestReader {
 
     private static final String RESERVED_FIELD = "scancode_time";
+    static final int MAX_DEPTH = 8;
 
     private final ObjectMapper mapper;
     private final int maxBytes;
 
     public RequestReader(ObjectMapper mapper, int maxBytes) {
         this.mapper = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // the schema is two levels deep; anything far deeper is an attack on the parser, not a request
+        this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
         this.maxBytes = maxBytes;
     }
 

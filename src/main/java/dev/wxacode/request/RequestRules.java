@@ -15,6 +15,8 @@ public final class RequestRules {
     public static final int WIDTH_MIN = 280;
     public static final int WIDTH_MAX = 1280;
     public static final int REQUEST_ID_MAX = 128;
+    /** WeChat states no limit; real page paths are short, and this bounds what is stored as metadata. */
+    public static final int PAGE_MAX = 512;
     public static final Set<String> ENV_VERSIONS = Set.of("release", "trial", "develop");
 
     private static final Pattern SCENE_CHARS = Pattern.compile("[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]+");
@@ -57,6 +59,8 @@ public final class RequestRules {
             v.add(new Violation("page", "must not be empty (leave it out for the home page)"));
         } else if (page.startsWith("/")) {
             v.add(new Violation("page", "must not start with / (e.g. pages/index/index)"));
+        } else if (page.length() > PAGE_MAX) {
+            v.add(new Violation("page", "must be at most " + PAGE_MAX + " characters (was " + page.length() + ")"));
         } else if (page.contains("?")) {
             v.add(new Violation("page", "must not carry a query string; pass parameters in scene"));
         } else if (!VISIBLE_ASCII.matcher(page).matches()) {

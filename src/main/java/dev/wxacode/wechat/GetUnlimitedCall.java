@@ -3,6 +3,7 @@ package dev.wxacode.wechat;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,19 +29,28 @@ import org.apache.camel.Message;
 public final class GetUnlimitedCall {
 
     private static final String WHAT = "WeChat getUnlimited";
+    private static final int QUOTA_EXCEEDED = 45009;
 
     private final AccessTokenCache tokens;
+    private final CallPacer pacer;
+    private final Duration quotaPause;
     private final ObjectMapper mapper;
 
-    public GetUnlimitedCall(AccessTokenCache tokens, ObjectMapper mapper) {
+    public GetUnlimitedCall(AccessTokenCache tokens, CallPacer pacer, Duration quotaPause, ObjectMapper mapper) {
         this.tokens = tokens;
+        this.pacer = pacer;
+        this.quotaPause = quotaPause;
         this.mapper = mapper;
     }
 
-    /** Enriches the exchange with a cached token and turns it into the outgoing call. */
+    /**
+     * Enriches the exchange with a cached token and turns it into the outgoing call, once the
+     * pacer gives this call its slot (every attempt is a call WeChat counts).
+     */
     public void prepare(Exchange exchange) throws JsonProcessingException {
         WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
         AccessToken token = tokens.get();
+        pacer.awaitSlot();
         exchange.setProperty(FlowProperties.ACCESS_TOKEN, token);
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
         Message message = exchange.getMessage();
@@ -98,7 +108,12 @@ public final class GetUnlimitedCall {
         String errmsg = error.path("errmsg").asText("");
         switch (Errcode.classOf(errcode)) {
             case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);
-            case TRANSIENT -> throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
+            case TRANSIENT -> {
+                if (errcode == QUOTA_EXCEEDED) {
+                    pacer.slowDown(quotaPause);
+                }
+                throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
+            }
             case PERMANENT -> throw new WechatRejectedException(errcode, errmsg);
             default -> throw WechatUnavailableException.unexpected(WHAT, errcode, errmsg);
         }

@@ -40,7 +40,7 @@ public final class WechatUnavailableException extends WxacodeException {
 
     @Override
     public int httpStatus() {
-        return busy ? 503 : 502;
+        return 503;
     }
 
     @Override

@@ -1,14 +1,17 @@
 package dev.wxacode.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code mvn -Plocal}: the service on 127.0.0.1 with a Kafka broker, an S3 server and a WeChat
  * simulator beside it, no credentials and no Docker needed. Objects and Kafka's log are kept under
  * target/ across restarts. Ports: HTTP_PORT (8080), KAFKA_PORT (9092, and KAFKA_CONTROLLER_PORT
- * 9093), S3_PORT (9000), SIM_PORT (9100).
+ * 9093), S3_PORT (9000), SIM_PORT (9100). The HTTP API wants the API key printed at start (and
+ * written to target/local-api-key), unless HTTP_AUTH_MODE=none.
  */
 public final class LocalMode {
 
@@ -16,6 +19,7 @@ public final class LocalMode {
     static final String TOPIC_REPLIES = "wxacode.replies";
     static final String TOPIC_DLQ = "wxacode.requests.dlq";
     static final int PARTITIONS = 6;
+    static final Path API_KEY_FILE = Path.of("target", "local-api-key");
 
     private LocalMode() {
     }
@@ -29,6 +33,15 @@ public final class LocalMode {
         kafka.createTopics(Map.of(TOPIC_REQUESTS, PARTITIONS, TOPIC_REPLIES, PARTITIONS, TOPIC_DLQ, PARTITIONS));
         LocalStack stack = LocalStack.startServices(host, port("HTTP_PORT", 8080), port("S3_PORT", 9000),
                 port("SIM_PORT", 9100), Path.of("target", "local-s3"), kafka);
+        // an API key made up for this run, unless told in as many words to run open
+        boolean open = "none".equals(System.getenv("HTTP_AUTH_MODE"));
+        String apiKey = open ? null : "local-" + UUID.randomUUID();
+        if (open) {
+            stack.with("http.auth.mode", "none");
+        } else {
+            stack.with("http.auth.api-key", apiKey);
+            Files.writeString(API_KEY_FILE, apiKey + "\n");
+        }
         try {
             stack.startApp();
         } catch (Exception e) {
@@ -49,7 +62,8 @@ public final class LocalMode {
 
         System.out.println();
         System.out.println("wxacode-route local mode is up");
-        System.out.println("  HTTP API          " + stack.appUrl() + "/api/wxacode");
+        System.out.println("  HTTP API          " + stack.appUrl() + "/api/wxacode  "
+                + (open ? "OPEN (HTTP_AUTH_MODE=none)" : "API key " + apiKey + " (also in " + API_KEY_FILE + ")"));
         System.out.println("  S3 (S3Proxy)      " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET
                 + "  objects in target/local-s3");
         System.out.println("                    AWS_ACCESS_KEY_ID=" + LocalS3.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + LocalS3.SECRET_KEY
@@ -58,8 +72,9 @@ public final class LocalMode {
                 + ", " + TOPIC_DLQ + " (" + PARTITIONS + " partitions)  log in target/local-kafka");
         System.out.println("  WeChat simulator  " + stack.simulator().baseUrl() + "  app id " + LocalStack.APP_ID
                 + "  (" + stack.simulator().baseUrl() + "/__sim/stats)");
-        System.out.println("Try: curl -s -X POST " + stack.appUrl()
-                + "/api/wxacode -H 'Content-Type: application/json' -d '{\"scene\":\"order=42\",\"page\":\"pages/index/index\"}'");
+        System.out.println("Try: curl -s -X POST " + stack.appUrl() + "/api/wxacode -H 'Content-Type: application/json'"
+                + (open ? "" : " -H \"Authorization: Bearer $(cat " + API_KEY_FILE + ")\"")
+                + " -d '{\"scene\":\"order=42\",\"page\":\"pages/index/index\"}'");
         System.out.println("Or:  echo 'order-42|{\"scene\":\"order=42\"}' | kcat -P -b " + kafka.bootstrapServers() + " -t " + TOPIC_REQUESTS
                 + " -K '|'  &&  kcat -C -b " + kafka.bootstrapServers() + " -t " + TOPIC_REPLIES + " -o beginning -e");
         System.out.println("Stop with Ctrl+C");

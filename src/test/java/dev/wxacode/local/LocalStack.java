@@ -21,6 +21,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String APP_ID = "wx0000000000local";
     public static final String APP_SECRET = "local-app-secret-5f2c9a7e41d8";
     public static final String BUCKET = "wxacode";
+    /** The API key tests send; local mode makes up its own. */
+    public static final String TEST_API_KEY = "test-api-key-9f8e7d6c5b4a";
 
     private final WechatSimulator simulator;
     private final LocalS3 s3;
@@ -62,6 +64,8 @@ public final class LocalStack implements AutoCloseable {
         props.put("s3.force-path-style", "true");
         props.put("s3.bucket", BUCKET);
         props.put("kafka.brokers", kafka.bootstrapServers());
+        props.put("http.auth.mode", "api-key");
+        props.put("http.auth.api-key", TEST_API_KEY);
         return new LocalStack(simulator, s3, kafka, props, port);
     }
 

@@ -71,6 +71,13 @@ public final class WechatSimulator implements AutoCloseable {
     private final AtomicInteger stableTokenCalls = new AtomicInteger();
     private final AtomicInteger classicTokenCalls = new AtomicInteger();
     private final AtomicInteger codeCalls = new AtomicInteger();
+    private final AtomicInteger quotaRefusals = new AtomicInteger();
+    private final java.util.ArrayDeque<Long> admittedCalls = new java.util.ArrayDeque<>();
+    private volatile int quotaLimit;
+    private volatile Duration quotaWindow = Duration.ofMinutes(1);
+    private volatile Chaos chaos;
+    private java.util.Random chaosRandom;
+    private int quotaBurstLeft;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -145,6 +152,30 @@ public final class WechatSimulator implements AutoCloseable {
         tokenFaults.addAll(java.util.List.of(faults));
     }
 
+    /**
+     * WeChat's 5000/min: at most {@code limit} admitted getUnlimited calls in any sliding
+     * {@code window}, 45009 beyond. Tests scale the window down; 0 turns it off.
+     */
+    public void enforceQuota(int limit, Duration window) {
+        synchronized (admittedCalls) {
+            admittedCalls.clear();
+            quotaLimit = limit;
+            quotaWindow = window;
+        }
+    }
+
+    /** Calls answered 45009 by the quota (not by injected faults). */
+    public int quotaRefusals() {
+        return quotaRefusals.get();
+    }
+
+    /** Random faults on getUnlimited from now on; null stops them. */
+    public synchronized void chaos(Chaos chaos) {
+        this.chaos = chaos;
+        this.chaosRandom = chaos == null ? null : new java.util.Random(chaos.seed());
+        this.quotaBurstLeft = 0;
+    }
+
     public void revokeTokens() {
         tokens.revokeAll();
     }
@@ -169,6 +200,9 @@ public final class WechatSimulator implements AutoCloseable {
         tokenFaults.clear();
         codeFaults.clear();
         latency.set(Duration.ZERO);
+        quotaRefusals.set(0);
+        enforceQuota(0, Duration.ofMinutes(1));
+        chaos(null);
     }
 
     // ---- the endpoints ---------------------------------------------------------------------------
@@ -260,9 +294,14 @@ public final class WechatSimulator implements AutoCloseable {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(43002);
         }
-        Answer fault = applyFault(codeFaults.poll());
+        Fault queued = codeFaults.poll();
+        Answer fault = applyFault(queued != null ? queued : drawChaos());
         if (fault != null) {
             return fault;
+        }
+        if (!admitUnderQuota()) {
+            quotaRefusals.incrementAndGet();
+            return error(45009);
         }
         String token = query(exchange.getRequestURI()).get("access_token");
         if (token == null || token.isEmpty()) {
@@ -327,6 +366,53 @@ public final class WechatSimulator implements AutoCloseable {
             default:
                 return new Answer(404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private boolean admitUnderQuota() {
+        if (quotaLimit <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        synchronized (admittedCalls) {
+            while (!admittedCalls.isEmpty() && now - admittedCalls.peekFirst() >= quotaWindow.toNanos()) {
+                admittedCalls.pollFirst();
+            }
+            if (admittedCalls.size() >= quotaLimit) {
+                return false;
+            }
+            admittedCalls.addLast(now);
+            return true;
+        }
+    }
+
+    private synchronized Fault drawChaos() {
+        if (chaos == null) {
+            return null;
+        }
+        if (quotaBurstLeft > 0) {
+            quotaBurstLeft--;
+            return Fault.errcode(45009);
+        }
+        double draw = chaosRandom.nextDouble();
+        double edge = chaos.busy();
+        if (draw < edge) {
+            return Fault.errcode(-1);
+        }
+        if (draw < (edge += chaos.http5xx())) {
+            return Fault.http(chaosRandom.nextBoolean() ? 502 : 503);
+        }
+        if (draw < (edge += chaos.stall())) {
+            return Fault.stall(chaos.stallFor());
+        }
+        if (draw < (edge += chaos.revoke())) {
+            tokens.revokeAll();
+            return null;
+        }
+        if (draw < edge + chaos.quotaBurst()) {
+            quotaBurstLeft = chaos.quotaBurstLength() - 1;
+            return Fault.errcode(45009);
+        }
+        return null;
     }
 
     private Answer applyFault(Fault fault) {

@@ -1,0 +1,25 @@
+package dev.wxacode.http;
+
+import dev.wxacode.reply.WxacodeException;
+
+public final class UnsupportedMediaTypeException extends WxacodeException {
+
+    public UnsupportedMediaTypeException(String contentType) {
+        super("Content-Type must be application/json (was " + (contentType == null ? "missing" : "\"" + contentType + "\"") + ")");
+    }
+
+    @Override
+    public String code() {
+        return "unsupported_media_type";
+    }
+
+    @Override
+    public int httpStatus() {
+        return 415;
+    }
+
+    @Override
+    public boolean retryable() {
+        return false;
+    }
+}
