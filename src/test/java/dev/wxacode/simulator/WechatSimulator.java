@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -72,6 +73,8 @@ public final class WechatSimulator implements AutoCloseable {
     private final AtomicInteger classicTokenCalls = new AtomicInteger();
     private final AtomicInteger codeCalls = new AtomicInteger();
     private final AtomicInteger quotaRefusals = new AtomicInteger();
+    private final AtomicLong firstCodeCall = new AtomicLong();
+    private final AtomicLong lastCodeCall = new AtomicLong();
     private final java.util.ArrayDeque<Long> admittedCalls = new java.util.ArrayDeque<>();
     private volatile int quotaLimit;
     private volatile Duration quotaWindow = Duration.ofMinutes(1);
@@ -164,6 +167,11 @@ public final class WechatSimulator implements AutoCloseable {
         }
     }
 
+    /** Time between the first and the last getUnlimited call since the last reset. */
+    public Duration codeCallSpan() {
+        return Duration.ofNanos(lastCodeCall.get() - firstCodeCall.get());
+    }
+
     /** Calls answered 45009 by the quota (not by injected faults). */
     public int quotaRefusals() {
         return quotaRefusals.get();
@@ -201,6 +209,8 @@ public final class WechatSimulator implements AutoCloseable {
         codeFaults.clear();
         latency.set(Duration.ZERO);
         quotaRefusals.set(0);
+        firstCodeCall.set(0);
+        lastCodeCall.set(0);
         enforceQuota(0, Duration.ofMinutes(1));
         chaos(null);
     }
@@ -290,7 +300,11 @@ public final class WechatSimulator implements AutoCloseable {
     }
 
     private Answer getUnlimited(HttpExchange exchange, byte[] body) {
-        codeCalls.incrementAndGet();
+        long now = System.nanoTime();
+        if (codeCalls.getAndIncrement() == 0) {
+            firstCodeCall.set(now);
+        }
+        lastCodeCall.accumulateAndGet(now, Math::max);
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(43002);
         }
