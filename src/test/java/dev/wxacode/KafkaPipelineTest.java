@@ -2,7 +2,6 @@ package dev.wxacode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,73 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.local.LocalStack;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Requests through a real broker: request topic in, reply topic and dead-letter topic out. */
-class KafkaPipelineTest extends PipelineTestSupport {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static String requests;
-    private static String replies;
-    private static String deadLetters;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @BeforeAll
-    static void topicsOfItsOwn() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        requests = "test.requests." + suffix;
-        replies = "test.replies." + suffix;
-        deadLetters = "test.dlq." + suffix;
-        stack.kafka().createTopics(Map.of(requests, 3, replies, 3, deadLetters, 1));
-        stack.stopApp();
-        stack.with("kafka.request-topic", requests)
-                .with("kafka.reply-topic", replies)
-                .with("kafka.dlq-topic", deadLetters)
-                .with("kafka.group", "test-" + suffix)
-                .with("kafka.retry.max-redeliveries", "2")
-                .with("kafka.retry.delay-ms", "200")
-                .with("kafka.session-timeout-ms", "6000")
-                .with("kafka.heartbeat-interval-ms", "1000");
-        stack.startApp();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
+class KafkaPipelineTest extends KafkaTestSupport {
 
     @Test
     void everyRequestGetsOneReplyUnderItsKeyWithItsIds() throws Exception {
@@ -219,105 +167,6 @@ class KafkaPipelineTest extends PipelineTestSupport {
         assertEquals(requests, header(letter, KafkaEnvelope.ORIGINAL_TOPIC_HEADER));
         assertEquals(String.valueOf(at.partition()), header(letter, KafkaEnvelope.ORIGINAL_PARTITION_HEADER));
         assertEquals(String.valueOf(at.offset()), header(letter, KafkaEnvelope.ORIGINAL_OFFSET_HEADER));
-    }
-
-    private static RecordMetadata send(Integer partition, String key, String value, Map<String, String> headers)
-            throws Exception {
-        return send(partition, key, value.getBytes(StandardCharsets.UTF_8), headers);
-    }
-
-    private static RecordMetadata send(Integer partition, String key, byte[] value, Map<String, String> headers)
-            throws Exception {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(requests, partition,
-                key.getBytes(StandardCharsets.UTF_8), value);
-        headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
-        return producer.send(record).get();
-    }
-
-    private static Predicate<ConsumerRecord<byte[], byte[]>> keyStartsWith(String prefix) {
-        return r -> r.key() != null && text(r.key()).startsWith(prefix);
-    }
-
-    /** Matches every record of the family once each key from prefix0 .. prefix(n-1) has been seen. */
-    private static Predicate<List<ConsumerRecord<byte[], byte[]>>> allKeysPresent(String prefix, int n) {
-        return list -> {
-            Set<String> seen = list.stream().map(r -> text(r.key())).filter(k -> k.startsWith(prefix)).collect(Collectors.toSet());
-            return seen.size() == n;
-        };
-    }
-
-    /** Waits until {@code count} matching records are on the topic, then returns all matching ones. */
-    private static List<ConsumerRecord<byte[], byte[]>> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
-                                                              int count) throws InterruptedException {
-        awaitCount(topic, match, count);
-        return records(topic, match);
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> awaitUntil(String topic,
-                                                                   Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<ConsumerRecord<byte[], byte[]>> all;
-        do {
-            all = records(topic, r -> r.key() != null);
-            if (done.test(all)) {
-                return all;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("not all expected records on " + topic + " within " + WAIT + "; have " + all.size());
-    }
-
-    private static void awaitCount(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        int have;
-        do {
-            have = records(topic, match).size();
-            if (have >= count) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(count + " records expected on " + topic + " within " + WAIT + ", found " + have);
-    }
-
-    /** Everything currently on the topic that matches, read from the beginning. */
-    private static List<ConsumerRecord<byte[], byte[]>> records(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(r)) {
-                        out.add(r);
-                    }
-                }
-            }
-            return out;
-        }
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static long objectCount() {
-        return s3.listObjectsV2Paginator(b -> b.bucket(LocalStack.BUCKET)).contents().stream().count();
     }
 
     /** The app's properties as a deployment passes them: environment variables. */

@@ -48,7 +48,12 @@ public final class Replies {
             status = known.httpStatus();
             error = new ReplyError(known.code(), known.getMessage(), known.errcode(), known.retryable(),
                     cause instanceof InvalidRequestException invalid ? invalid.violations() : null);
-            LOG.warn("Request {}: {} {}", requestId, known.code(), known.getMessage());
+            if (status >= 500) {
+                LOG.warn("Request {}: {} {}", requestId, known.code(), known.getMessage());
+            } else {
+                // the caller's mistake, answered as such: not a warning about this service
+                LOG.info("Request {}: {} {}", requestId, known.code(), known.getMessage());
+            }
         } else if (cause instanceof SdkException) {
             status = 503;
             error = new ReplyError("storage_unavailable", "object storage is unavailable: " + cause.getClass().getSimpleName(),

@@ -1,0 +1,92 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wxacode.MalformedRequests.Malformed;
+import dev.wxacode.local.LocalStack;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 250 generated malformed requests over HTTP and the same over Kafka: each is refused with an error
+ * that names the problem, none is a 500 or a stuck partition, and the service still works after.
+ */
+class FuzzTest extends KafkaTestSupport {
+
+    private static final long SEED = 20261125L;
+    private static final int COUNT = 250;
+    private static final Set<String> REFUSALS = Set.of("invalid_request", "payload_too_large");
+
+    @Test
+    void overHttpEveryMalformedRequestIsA4xxNamingTheProblem() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (Malformed m : MalformedRequests.generate(SEED, COUNT)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + LocalStack.TEST_API_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(m.body())).build(), HttpResponse.BodyHandlers.ofString());
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            assertTrue(response.statusCode() == 400 || response.statusCode() == 413, m.kind() + ": " + response.statusCode());
+            assertNamesTheProblem(m.kind(), JSON.readTree(response.body()));
+        }
+        System.out.printf("fuzz over HTTP: %d malformed requests, statuses %s%n", COUNT, statuses);
+        assertEquals(0, sim().codeCalls(), "nothing malformed reaches WeChat");
+        assertEquals(200, post("{\"scene\":\"after-http-fuzz\"}").status(), "still serving");
+    }
+
+    @Test
+    void overKafkaEveryMalformedRequestIsAnsweredAndDeadLetteredAndNothingIsStuck() throws Exception {
+        List<Malformed> all = MalformedRequests.generate(SEED + 1, COUNT);
+        for (int i = 0; i < all.size(); i++) {
+            send(0, "f-" + i, all.get(i).body(), Map.of());
+        }
+        // behind all of them on the same partition: a valid request
+        send(0, "f-valid", "{\"scene\":\"after-kafka-fuzz\"}", Map.of());
+
+        List<ConsumerRecord<byte[], byte[]>> out = await(replies, keyStartsWith("f-"), COUNT + 1);
+        Map<String, Integer> codes = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> reply : out) {
+            String key = text(reply.key());
+            JsonNode body = JSON.readTree(reply.value());
+            if (key.equals("f-valid")) {
+                assertEquals("ok", body.path("status").asText(), body.toString());
+                continue;
+            }
+            Malformed m = all.get(Integer.parseInt(key.substring(2)));
+            codes.merge(body.path("error").path("code").asText(), 1, Integer::sum);
+            assertNamesTheProblem(m.kind(), body);
+        }
+        assertEquals(COUNT, records(deadLetters, keyStartsWith("f-")).size(), "each malformed request dead-lettered once");
+        System.out.printf("fuzz over Kafka: %d malformed requests, error codes %s, dead letters %d%n",
+                COUNT, codes, COUNT);
+    }
+
+    private static void assertNamesTheProblem(String kind, JsonNode reply) {
+        assertEquals("error", reply.path("status").asText(), kind);
+        JsonNode error = reply.path("error");
+        assertTrue(REFUSALS.contains(error.path("code").asText()), kind + ": " + error);
+        assertFalse(error.path("message").asText().isBlank(), kind);
+        assertFalse(error.path("retryable").asBoolean(true), kind);
+        if (error.path("code").asText().equals("invalid_request")) {
+            assertTrue(error.path("violations").size() > 0, kind);
+            for (JsonNode v : error.path("violations")) {
+                assertFalse(v.path("field").asText().isBlank(), kind + ": " + v);
+                assertFalse(v.path("rule").asText().isBlank(), kind + ": " + v);
+            }
+        }
+    }
+}
