@@ -30,11 +30,12 @@ public final class LocalKafka implements AutoCloseable {
     /** Fixed, so a folder kept across local-mode restarts is recognised as the same cluster. */
     private static final String CLUSTER_ID = "d3hhY29kZS1sb2NhbC0x";
 
-    private final KafkaRaftServer server;
+    private final Properties props;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private LocalKafka(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private LocalKafka(Properties props, String bootstrapServers) {
+        this.props = props;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -68,9 +69,20 @@ public final class LocalKafka implements AutoCloseable {
         if (formatted != 0) {
             throw new IllegalStateException("cannot format " + logDir + ": " + formatOutput.toString(StandardCharsets.UTF_8));
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        LocalKafka kafka = new LocalKafka(props, host + ":" + port);
+        kafka.startServer();
+        return kafka;
+    }
+
+    /** Stops the broker and starts it again on the same ports and log, as an operator's restart would. */
+    public void restart() {
+        close();
+        startServer();
+    }
+
+    private void startServer() {
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        return new LocalKafka(server, host + ":" + port);
     }
 
     public String bootstrapServers() {
