@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.health.StorageReadiness;
+import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
@@ -58,10 +60,21 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.endpoint") String endpoint,
             @PropertyInject("wechat.token.refresh-margin-seconds") int marginSeconds,
             @PropertyInject("wechat.connect-timeout-ms") int connectTimeoutMs,
-            @PropertyInject("wechat.response-timeout-ms") int responseTimeoutMs) {
+            @PropertyInject("wechat.response-timeout-ms") int responseTimeoutMs,
+            @PropertyInject("wechat.token.configuration-error-hold-seconds") int holdSeconds) {
         WechatTokenClient client = new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint),
                 Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(responseTimeoutMs));
-        return new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(marginSeconds));
+        return new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
+    }
+
+    @BindToRegistry("tokenReadiness")
+    public TokenReadiness tokenReadiness(@BeanInject("accessTokenCache") AccessTokenCache tokens) {
+        return new TokenReadiness(tokens);
+    }
+
+    @BindToRegistry("storageReadiness")
+    public StorageReadiness storageReadiness(@BeanInject("s3Client") S3Client s3, @PropertyInject("s3.bucket") String bucket) {
+        return new StorageReadiness(s3, bucket);
     }
 
     @BindToRegistry("getUnlimited")

@@ -27,13 +27,27 @@ public final class AccessTokenCache {
     private final Clock clock;
     private final Duration refreshMargin;
 
+    private final Duration configurationErrorHold;
+
     private Cached current;
     private CompletableFuture<AccessToken> inFlight;
+    private TokenConfigurationException configurationError;
+    private Instant configurationErrorUntil = Instant.MIN;
 
     private record Cached(AccessToken token, Instant staleAt) {
     }
 
     public AccessTokenCache(TokenSource source, Clock clock, Duration refreshMargin) {
+        this(source, clock, refreshMargin, Duration.ZERO);
+    }
+
+    /**
+     * @param configurationErrorHold how long a refusal for a configuration fault (wrong app id or
+     *                               secret, IP not whitelisted) is repeated without asking WeChat
+     *                               again: retrying cannot help, and hammering the token endpoint
+     *                               with every request only burns its daily limit
+     */
+    public AccessTokenCache(TokenSource source, Clock clock, Duration refreshMargin, Duration configurationErrorHold) {
         if (refreshMargin.isNegative() || refreshMargin.compareTo(PLATFORM_RENEWAL_WINDOW) >= 0) {
             throw new IllegalArgumentException("wechat.token.refresh-margin-seconds must be between 0 and "
                     + (PLATFORM_RENEWAL_WINDOW.toSeconds() - 1) + " (was " + refreshMargin.toSeconds() + ")");
@@ -41,6 +55,7 @@ public final class AccessTokenCache {
         this.source = source;
         this.clock = clock;
         this.refreshMargin = refreshMargin;
+        this.configurationErrorHold = configurationErrorHold;
     }
 
     /** A token that is not stale, fetched only if needed. */
@@ -50,6 +65,9 @@ public final class AccessTokenCache {
         synchronized (this) {
             if (current != null && clock.instant().isBefore(current.staleAt())) {
                 return current.token();
+            }
+            if (configurationError != null && clock.instant().isBefore(configurationErrorUntil)) {
+                throw configurationError;
             }
             if (inFlight == null) {
                 inFlight = new CompletableFuture<>();
@@ -73,6 +91,11 @@ public final class AccessTokenCache {
         }
     }
 
+    /** The configuration fault of the last token fetch, while it is still the latest word on the matter. */
+    public synchronized java.util.Optional<TokenConfigurationException> configurationError() {
+        return java.util.Optional.ofNullable(configurationError);
+    }
+
     /**
      * Forgets {@code rejected} after WeChat refused it (40001, 40014, 42001), but only if it is
      * still the cached one: another request may already have replaced it, and dropping that newer
@@ -93,6 +116,10 @@ public final class AccessTokenCache {
             // whatever went wrong, the callers waiting on this fetch must hear of it, not wait forever
             synchronized (this) {
                 inFlight = null;
+                if (e instanceof TokenConfigurationException refused) {
+                    configurationError = refused;
+                    configurationErrorUntil = clock.instant().plus(configurationErrorHold);
+                }
             }
             fetch.completeExceptionally(e);
             return;
@@ -100,6 +127,7 @@ public final class AccessTokenCache {
         synchronized (this) {
             current = new Cached(token, fetchedAt.plusSeconds(token.expiresInSeconds()).minus(refreshMargin));
             inFlight = null;
+            configurationError = null;
         }
         fetch.complete(token);
     }

@@ -64,6 +64,7 @@ public final class LocalMode {
         System.out.println("wxacode-route local mode is up");
         System.out.println("  HTTP API          " + stack.appUrl() + "/api/wxacode  "
                 + (open ? "OPEN (HTTP_AUTH_MODE=none)" : "API key " + apiKey + " (also in " + API_KEY_FILE + ")"));
+        System.out.println("  Health            " + stack.managementUrl() + "/observe/health  (/live, /ready)");
         System.out.println("  S3 (S3Proxy)      " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET
                 + "  objects in target/local-s3");
         System.out.println("                    AWS_ACCESS_KEY_ID=" + LocalS3.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + LocalS3.SECRET_KEY

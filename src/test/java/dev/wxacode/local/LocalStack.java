@@ -51,9 +51,12 @@ public final class LocalStack implements AutoCloseable {
         WechatSimulator simulator = WechatSimulator.withDefaults(APP_ID, APP_SECRET).start(host, orFree(simulatorPort));
         LocalS3 s3 = LocalS3.start(host, orFree(s3Port), s3Folder, BUCKET);
         int port = orFree(httpPort);
+        int managementPort = httpPort == 0 ? freePort() : httpPort + 1;
         Map<String, String> props = new LinkedHashMap<>();
         props.put("http.host", host);
         props.put("http.port", Integer.toString(port));
+        props.put("management.host", host);
+        props.put("management.port", Integer.toString(managementPort));
         props.put("wechat.base-url", simulator.baseUrl());
         props.put("wechat.app.id", APP_ID);
         props.put("wechat.app.secret", APP_SECRET);
@@ -107,6 +110,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String appUrl() {
         return "http://" + appProperties.get("http.host") + ":" + httpPort;
+    }
+
+    public String managementUrl() {
+        return "http://" + appProperties.get("management.host") + ":" + appProperties.get("management.port");
     }
 
     public Map<String, String> appProperties() {

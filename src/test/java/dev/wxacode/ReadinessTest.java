@@ -1,0 +1,81 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wxacode.local.LocalStack;
+import org.junit.jupiter.api.Test;
+
+/** Configuration faults and a lost bucket show as "not ready", saying what to fix; no key needed to ask. */
+class ReadinessTest extends PipelineTestSupport {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void readyWhenATokenCanBeHadAndTheBucketAnswers() throws Exception {
+        HttpResponse<String> ready = get("/observe/health/ready");
+
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("UP", check(ready, "wechat-token").path("status").asText());
+        assertEquals("UP", check(ready, "s3-bucket").path("status").asText());
+        assertEquals(200, get("/observe/health/live").statusCode());
+    }
+
+    @Test
+    void aWrongSecretMakesItNotReadyNamingTheSettingAndStopsTheHammering() throws Exception {
+        try {
+            restartAppWith("wechat.app.secret", "not-the-secret");
+            sim().reset();
+
+            HttpResponse<String> ready = get("/observe/health/ready");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(500, post("{\"scene\":\"hold-" + i + "\"}").status());
+            }
+
+            assertEquals(503, ready.statusCode(), ready.body());
+            JsonNode token = check(ready, "wechat-token");
+            assertEquals("DOWN", token.path("status").asText());
+            assertTrue(token.path("message").asText().contains("wechat.app.secret"), token.toString());
+            assertEquals(1, sim().tokenCalls(), "one refusal is enough: the next ones come from the cache for 30 s");
+        } finally {
+            restartAppWith("wechat.app.secret", LocalStack.APP_SECRET);
+        }
+    }
+
+    @Test
+    void aStorageOutageMakesItNotReadyUntilStorageIsBack() throws Exception {
+        stack.s3().stopServing();
+        HttpResponse<String> during;
+        try {
+            during = get("/observe/health/ready");
+        } finally {
+            stack.s3().resumeServing();
+        }
+
+        assertEquals(503, during.statusCode(), during.body());
+        JsonNode bucket = check(during, "s3-bucket");
+        assertEquals("DOWN", bucket.path("status").asText());
+        assertTrue(bucket.path("message").asText().contains("s3.endpoint"), bucket.toString());
+        assertEquals(200, get("/observe/health/ready").statusCode());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode check(HttpResponse<String> health, String name) throws Exception {
+        for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health.body());
+    }
+}
