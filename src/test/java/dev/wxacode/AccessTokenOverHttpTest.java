@@ -85,7 +85,7 @@ class AccessTokenOverHttpTest extends PipelineTestSupport {
     @Test
     void aTokenRefusedEvenAfterRenewalIsAnOutage() throws Exception {
         sim().failNextCodeCalls(Fault.errcode(40001), Fault.errcode(40001));
-        restartAppWith("wechat.retry.max-redeliveries", "0");
+        restartAppWith("retry.max-redeliveries", "0");
 
         Reply reply = post("{\"scene\":\"refused-twice\"}");
 
@@ -93,7 +93,7 @@ class AccessTokenOverHttpTest extends PipelineTestSupport {
         assertEquals(40001, reply.error().path("errcode").asInt());
         assertTrue(reply.error().path("retryable").asBoolean());
         assertEquals(2, sim().codeCalls(), "the token retry happens once, not forever");
-        restartAppWith("wechat.retry.max-redeliveries", "2");
+        restartAppWith("retry.max-redeliveries", "2");
     }
 
     @Test

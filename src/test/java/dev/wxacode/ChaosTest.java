@@ -36,7 +36,8 @@ class ChaosTest extends KafkaTestSupport {
         for (int i = 0; i < REQUESTS; i++) {
             send(null, "c-" + i, "{\"scene\":\"chaos=" + (i % DISTINCT) + "\"}", Map.of());
         }
-        awaitUntil(replies, list -> list.stream().map(r -> text(r.key())).filter(k -> k.startsWith("c-")).distinct().count() == REQUESTS);
+        awaitUntil(replies, list -> list.stream().map(r -> text(r.key())).filter(k -> k.startsWith("c-")).distinct().count() == REQUESTS,
+                Duration.ofMinutes(4));
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         int codeCalls = sim().codeCalls();
         sim().chaos(null);

@@ -155,6 +155,25 @@ class KafkaPipelineTest extends KafkaTestSupport {
         assertTrue(records(deadLetters, keyStartsWith("k-")).isEmpty());
     }
 
+    @Test
+    void aConfigurationFaultHoldsRequestsBackWithoutDeadLetteringThemOrHammeringWechat() throws Exception {
+        try {
+            restartAppWith("wechat.app.secret", "not-the-secret");
+            sim().reset();
+            send(null, "cfg-1", "{\"scene\":\"config=1\"}", Map.of());
+            Thread.sleep(4000);
+
+            assertTrue(records(replies, keyStartsWith("cfg-")).isEmpty(), "not answered while the secret is wrong");
+            assertTrue(records(deadLetters, keyStartsWith("cfg-")).isEmpty(), "and not dead-lettered: it is not the message's fault");
+            assertTrue(sim().tokenCalls() <= 2, "the refusal is held, not asked again and again: " + sim().tokenCalls());
+        } finally {
+            restartAppWith("wechat.app.secret", LocalStack.APP_SECRET);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> out = await(replies, keyStartsWith("cfg-"), 1);
+        assertEquals("ok", JSON.readTree(out.get(0).value()).path("status").asText(), "passes once the secret is fixed");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------
 
     private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> letter, byte[] original, RecordMetadata at,

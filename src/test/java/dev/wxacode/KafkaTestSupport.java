@@ -50,8 +50,7 @@ public abstract class KafkaTestSupport extends PipelineTestSupport {
                 .with("kafka.reply-topic", replies)
                 .with("kafka.dlq-topic", deadLetters)
                 .with("kafka.group", "test-" + suffix)
-                .with("kafka.retry.max-redeliveries", "2")
-                .with("kafka.retry.delay-ms", "200")
+                .with("retry.delay-ms", "200")
                 .with("kafka.session-timeout-ms", "6000")
                 .with("kafka.heartbeat-interval-ms", "1000");
         stack.startApp();
@@ -100,9 +99,16 @@ public abstract class KafkaTestSupport extends PipelineTestSupport {
     }
 
     protected static List<ConsumerRecord<byte[], byte[]>> awaitUntil(String topic,
-                                                                   Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+                                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return awaitUntil(topic, done, WAIT);
+    }
+
+    protected static List<ConsumerRecord<byte[], byte[]>> awaitUntil(String topic,
+                                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                                     Duration wait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         List<ConsumerRecord<byte[], byte[]>> all;
         do {
             all = records(topic, r -> r.key() != null);
@@ -111,7 +117,7 @@ public abstract class KafkaTestSupport extends PipelineTestSupport {
             }
             Thread.sleep(250);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("not all expected records on " + topic + " within " + WAIT + "; have " + all.size());
+        throw new AssertionError("not all expected records on " + topic + " within " + wait + "; have " + all.size());
     }
 
     protected static void awaitCount(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count)

@@ -44,8 +44,8 @@ public abstract class PipelineTestSupport {
     /** What every test class runs with: quick retries and a short WeChat timeout, so failures are fast. */
     protected static Map<String, String> testProperties() {
         return Map.of(
-                "wechat.retry.max-redeliveries", "2",
-                "wechat.retry.delay-ms", "20",
+                "retry.max-redeliveries", "2",
+                "retry.delay-ms", "20",
                 "wechat.response-timeout-ms", "1500",
                 "wechat.connect-timeout-ms", "1000");
     }
