@@ -94,6 +94,7 @@ final class SimulatedTokens {
         String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         expiries.put(token, now.plus(lifetime));
         everIssued.add(token);
+        TokenLedger.record(token);
         return token;
     }
 }
