@@ -3,26 +3,20 @@ package dev.wxacode.health;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Ready only while the bucket answers: nothing can be stored, or reused, without it. */
-public final class StorageReadiness extends AbstractHealthCheck {
+public final class StorageReadiness extends ReadinessCheck {
 
     private final S3Client s3;
     private final String bucket;
 
     public StorageReadiness(S3Client s3, String bucket) {
-        super("wxacode", "s3-bucket");
+        super("s3-bucket");
         this.s3 = s3;
         this.bucket = bucket;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

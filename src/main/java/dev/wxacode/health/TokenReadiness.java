@@ -5,25 +5,19 @@ import java.util.Map;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenConfigurationException;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Ready only if WeChat issues this service a token. A configuration fault (wrong app id or secret,
  * IP not whitelisted, frozen secret) makes it not ready, with the setting to fix as the message.
  * A WeChat outage does not: requests are then answered 503 with Retry-After, or wait on Kafka.
  */
-public final class TokenReadiness extends AbstractHealthCheck {
+public final class TokenReadiness extends ReadinessCheck {
 
     private final AccessTokenCache tokens;
 
     public TokenReadiness(AccessTokenCache tokens) {
-        super("wxacode", "wechat-token");
+        super("wechat-token");
         this.tokens = tokens;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
