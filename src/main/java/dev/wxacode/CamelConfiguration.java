@@ -14,6 +14,7 @@ import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
+import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
@@ -72,9 +73,15 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return new TokenReadiness(tokens);
     }
 
+    @BindToRegistry("bucketCheck")
+    public BucketCheck bucketCheck(@BeanInject("s3Client") S3Client s3, @PropertyInject("s3.bucket") String bucket) {
+        return new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ofMinutes(1));
+    }
+
+    /** Its own check, asked afresh at every probe; the route's trusts a good answer for a minute. */
     @BindToRegistry("storageReadiness")
     public StorageReadiness storageReadiness(@BeanInject("s3Client") S3Client s3, @PropertyInject("s3.bucket") String bucket) {
-        return new StorageReadiness(s3, bucket);
+        return new StorageReadiness(new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ZERO));
     }
 
     @BindToRegistry("getUnlimited")

@@ -49,6 +49,26 @@ class ReadinessTest extends PipelineTestSupport {
     }
 
     @Test
+    void aMissingBucketMakesItNotReadyNamingTheSettingRatherThanCrashing() throws Exception {
+        try {
+            restartAppWith("s3.bucket", "no-such-bucket");
+
+            HttpResponse<String> ready = get("/observe/health/ready");
+            Reply reply = post("{\"scene\":\"no-bucket\"}");
+
+            assertEquals(503, ready.statusCode(), ready.body());
+            JsonNode bucket = check(ready, "s3-bucket");
+            assertTrue(bucket.path("message").asText().contains("check s3.bucket"), bucket.toString());
+            assertEquals(503, reply.status(), reply.body().toString());
+            assertEquals("storage_unavailable", reply.error().path("code").asText());
+            assertTrue(reply.error().path("message").asText().contains("check s3.bucket"), reply.body().toString());
+            assertEquals(0, sim().codeCalls(), "nothing generated that could not be stored");
+        } finally {
+            restartAppWith("s3.bucket", LocalStack.BUCKET);
+        }
+    }
+
+    @Test
     void aStorageOutageMakesItNotReadyUntilStorageIsBack() throws Exception {
         stack.s3().stopServing();
         HttpResponse<String> during;
