@@ -34,7 +34,8 @@ public final class Benchmark {
         double scale = Double.parseDouble(System.getenv().getOrDefault("BENCH_SCALE", "1.0"));
         long started = System.nanoTime();
         LocalKafka kafka = LocalKafka.start("127.0.0.1", LocalStack.freePort(), LocalStack.freePort(), null);
-        kafka.createTopics(Map.of("wxacode.requests", 1, "wxacode.replies", 1, "wxacode.requests.dlq", 1));
+        kafka.createTopics(Map.of("wxacode.requests", 1, "wxacode.replies", 8, "wxacode.requests.dlq", 1,
+                "bench.requests.1", 1, "bench.requests.8", 8));
         LocalStack stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, kafka)
                 .with("http.auth.api-key", KEY)
                 .with("wechat.pace.calls-per-minute", "0");
@@ -53,6 +54,22 @@ public final class Benchmark {
                     int requests = (int) Math.max(20, scale * (latency == 0 ? (inFlight == 1 ? 300 : 2000) : inFlight * 15));
                     run(stack, "unique", inFlight, latency, requests, results, true);
                     runRaw(raw, sim, inFlight, latency, requests, results);
+                }
+            }
+            for (int partitions : new int[] {1, 8}) {
+                stack.stopApp();
+                stack.with("kafka.request-topic", "bench.requests." + partitions).with("kafka.consumers", Integer.toString(partitions));
+                stack.startApp();
+                for (int latency : new int[] {0, 100}) {
+                    sim.latency(Duration.ofMillis(latency));
+                    int requests = (int) Math.max(20, scale * (latency == 0 ? 600 : 100 * partitions));
+                    int tokens = sim.tokenCalls();
+                    int codes = sim.codeCalls();
+                    LoadDriver.Measured m = KafkaLoad.drive(kafka.bootstrapServers(), "bench.requests." + partitions,
+                            "wxacode.replies", requests, "kafka-" + partitions + "-" + latency + "-" + System.nanoTime() % 100000 + "-");
+                    results.add(new LoadResult("unique over Kafka (in flight = partitions)", "service", partitions, latency,
+                            requests, m.failures(), m.seconds(), m.latencies(), m.cpuSeconds(), sim.tokenCalls() - tokens,
+                            sim.codeCalls() - codes));
                 }
             }
             sim.latency(Duration.ZERO);
