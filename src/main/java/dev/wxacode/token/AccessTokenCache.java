@@ -91,11 +91,6 @@ public final class AccessTokenCache {
         }
     }
 
-    /** The configuration fault of the last token fetch, while it is still the latest word on the matter. */
-    public synchronized java.util.Optional<TokenConfigurationException> configurationError() {
-        return java.util.Optional.ofNullable(configurationError);
-    }
-
     /**
      * Forgets {@code rejected} after WeChat refused it (40001, 40014, 42001), but only if it is
      * still the cached one: another request may already have replaced it, and dropping that newer

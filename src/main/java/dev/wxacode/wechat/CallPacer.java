@@ -22,7 +22,6 @@ public final class CallPacer {
 
     private final long intervalNanos;
     private final AtomicLong nextSlot = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong waitedNanos = new AtomicLong();
 
     /** @param callsPerMinute 0 switches pacing off */
     public CallPacer(int callsPerMinute) {
@@ -41,7 +40,6 @@ public final class CallPacer {
         long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + intervalNanos);
         long wait = Math.max(slot, now) - now;
         if (wait > 0) {
-            waitedNanos.addAndGet(wait);
             LockSupport.parkNanos(wait);
             while (System.nanoTime() < slot) {
                 LockSupport.parkNanos(slot - System.nanoTime());
@@ -56,10 +54,5 @@ public final class CallPacer {
         }
         long until = System.nanoTime() + pause.toNanos();
         nextSlot.getAndUpdate(next -> Math.max(next, until));
-    }
-
-    /** Total time calls have waited for their slot, for metrics and benchmarks. */
-    public Duration waited() {
-        return Duration.ofNanos(waitedNanos.get());
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import dev.wxacode.Application;
 import dev.wxacode.simulator.WechatSimulator;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -90,10 +89,6 @@ public final class LocalStack implements AutoCloseable {
             app.stop();
             app = null;
         }
-    }
-
-    public CamelContext camelContext() {
-        return app.getCamelContext();
     }
 
     public WechatSimulator simulator() {

@@ -447,8 +447,7 @@ public final class WechatSimulator implements AutoCloseable {
         Map<String, Object> body = new HashMap<>();
         body.put("errcode", errcode);
         body.put("errmsg", errmsg);
-        Answer answer = json(body);
-        return new Answer(200, "application/json; encoding=utf-8", answer.body());
+        return json(body);
     }
 
     private Answer json(Map<String, ?> body) {
