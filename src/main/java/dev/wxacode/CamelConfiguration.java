@@ -16,6 +16,7 @@ import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
 import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.CodeStorage;
+import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
@@ -105,8 +106,11 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("codeStorage")
     public CodeStorage codeStorage(@PropertyInject("wechat.app.id") String appId,
                                    @PropertyInject("s3.key-prefix") String prefix,
-                                   @PropertyInject("s3.bucket") String bucket) {
-        return new CodeStorage(new ObjectKeys(appId, prefix), bucket);
+                                   @PropertyInject("s3.bucket") String bucket,
+                                   @PropertyInject("wxacode.known-objects.max-entries") int knownMax,
+                                   @PropertyInject("wxacode.known-objects.lifetime-seconds") int knownSeconds) {
+        return new CodeStorage(new ObjectKeys(appId, prefix), bucket,
+                new KnownObjects(knownMax, Duration.ofSeconds(knownSeconds), Clock.systemUTC()));
     }
 
     @BindToRegistry("kafkaEnvelope")

@@ -68,6 +68,44 @@ class GenerateOverHttpTest extends PipelineTestSupport {
     }
 
     @Test
+    void aRepeatedRequestIsAnsweredFromMemoryWithoutAskingS3Again() throws Exception {
+        Reply first = post("{\"scene\":\"remembered=1\"}");
+        stack.s3().stopServing();
+        Reply second;
+        try {
+            second = post("{\"scene\":\"remembered=1\"}");
+        } finally {
+            stack.s3().resumeServing();
+        }
+
+        assertEquals(200, second.status(), "S3 was not asked: " + second.body());
+        assertTrue(second.body().path("reused").asBoolean());
+        assertEquals(first.text("fileId"), second.text("fileId"));
+        assertEquals(first.text("sha256"), second.text("sha256"));
+        assertEquals(first.body().path("size").asLong(), second.body().path("size").asLong());
+        assertEquals(1, sim().codeCalls());
+    }
+
+    @Test
+    void anObjectDeletedBehindTheServicesBackIsMadeAgainOnceTheMemoryOfItLapses() throws Exception {
+        try {
+            restartAppWith("wxacode.known-objects.lifetime-seconds", "1");
+            Reply first = post("{\"scene\":\"deleted=1\"}");
+            s3.deleteObject(b -> b.bucket(LocalStack.BUCKET).key(first.text("key")));
+            Thread.sleep(1100);
+            Reply again = post("{\"scene\":\"deleted=1\"}");
+
+            assertEquals(200, again.status(), again.body().toString());
+            assertFalse(again.body().path("reused").asBoolean(true), "S3 was asked and had no object");
+            assertEquals(2, sim().codeCalls());
+            assertEquals(first.text("key"), again.text("key"));
+            assertTrue(object(again.text("key")).asByteArray().length > 0, "the object is back");
+        } finally {
+            restartAppWith("wxacode.known-objects.lifetime-seconds", "300");
+        }
+    }
+
+    @Test
     void aDifferentParameterIsADifferentObject() throws Exception {
         Reply narrow = post("{\"scene\":\"user=2002\",\"width\":280}");
         Reply wide = post("{\"scene\":\"user=2002\",\"width\":1280}");

@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.local.ForkedApp;
 import dev.wxacode.local.LocalStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -132,7 +132,9 @@ class KafkaPipelineTest extends KafkaTestSupport {
         }
         Path log = Path.of("target", "test-logs", "forked-app.log");
         Files.createDirectories(log.getParent());
-        try (ForkedApp forked = ForkedApp.start(environmentOf(stack.appProperties()), log)) {
+        Map<String, String> properties = new HashMap<>(stack.appProperties());
+        properties.put("http.port", Integer.toString(LocalStack.freePort()));
+        try (ForkedApp forked = ForkedApp.fromClasspath(properties, log)) {
             awaitCount(replies, keyStartsWith("k-"), 3);
             forked.kill();
         }
@@ -186,13 +188,5 @@ class KafkaPipelineTest extends KafkaTestSupport {
         assertEquals(requests, header(letter, KafkaEnvelope.ORIGINAL_TOPIC_HEADER));
         assertEquals(String.valueOf(at.partition()), header(letter, KafkaEnvelope.ORIGINAL_PARTITION_HEADER));
         assertEquals(String.valueOf(at.offset()), header(letter, KafkaEnvelope.ORIGINAL_OFFSET_HEADER));
-    }
-
-    /** The app's properties as a deployment passes them: environment variables. */
-    private static Map<String, String> environmentOf(Map<String, String> properties) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        properties.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
-        env.put("HTTP_PORT", Integer.toString(LocalStack.freePort()));
-        return env;
     }
 }

@@ -18,10 +18,12 @@ public final class CodeStorage {
 
     private final ObjectKeys keys;
     private final String bucket;
+    private final KnownObjects known;
 
-    public CodeStorage(ObjectKeys keys, String bucket) {
+    public CodeStorage(ObjectKeys keys, String bucket, KnownObjects known) {
         this.keys = keys;
         this.bucket = bucket;
+        this.known = known;
     }
 
     /**
@@ -38,12 +40,20 @@ public final class CodeStorage {
         exchange.getMessage().setHeader(AWS2S3Constants.KEY, key);
     }
 
+    /** Answers from memory when this instance saw the object lately (see {@link KnownObjects}). */
+    public void recall(Exchange exchange) {
+        known.recall(exchange.getProperty(FlowProperties.OBJECT_KEY, String.class))
+                .ifPresent(code -> exchange.setProperty(FlowProperties.STORED, code));
+    }
+
     /** An object already exists under the key (headObject succeeded): answer with it. */
     public void found(Exchange exchange) {
         HeadObjectResponse head = exchange.getMessage().getBody(HeadObjectResponse.class);
         String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
-        exchange.setProperty(FlowProperties.STORED, new StoredCode(bucket, key, head.contentType(),
-                head.contentLength(), head.metadata().get(META_SHA256), true));
+        StoredCode code = new StoredCode(bucket, key, head.contentType(), head.contentLength(),
+                head.metadata().get(META_SHA256), true);
+        known.remember(code);
+        exchange.setProperty(FlowProperties.STORED, code);
     }
 
     /** Turns the image in the body into a putObject with its Content-Type and metadata. */
@@ -71,6 +81,8 @@ public final class CodeStorage {
 
     /** The putObject succeeded. */
     public void stored(Exchange exchange) {
-        exchange.setProperty(FlowProperties.STORED, exchange.removeProperty(FlowProperties.PENDING));
+        StoredCode code = (StoredCode) exchange.removeProperty(FlowProperties.PENDING);
+        known.remember(code);
+        exchange.setProperty(FlowProperties.STORED, code);
     }
 }

@@ -1,0 +1,137 @@
+package dev.wxacode.local;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service in a JVM of its own, configured only through environment variables as in a
+ * deployment: so that a test can kill it the hard way (SIGKILL: no shutdown hook, no drain, no
+ * final commit), and so that the benchmark can measure its CPU and memory apart from the
+ * infrastructure around it.
+ */
+public final class ForkedApp implements AutoCloseable {
+
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private final Process process;
+
+    private ForkedApp(Process process) {
+        this.process = process;
+    }
+
+    /** The app from the current classpath (the tests': they run before the jar is packaged). */
+    public static ForkedApp fromClasspath(Map<String, String> properties, Path log) throws Exception {
+        return start(List.of("-cp", System.getProperty("java.class.path"),
+                // the production logging setup, not the tests' (which would truncate the tests' log file)
+                "-Dlog4j2.configurationFile=log4j2.xml",
+                "dev.wxacode.Application"), properties, log);
+    }
+
+    /** The packaged app as it is deployed: {@code java <options> -jar target/wxacode-route.jar}. */
+    public static ForkedApp fromJar(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log)
+            throws Exception {
+        List<String> arguments = new ArrayList<>(jvmOptions);
+        arguments.add("-jar");
+        arguments.add(jar.toString());
+        return start(arguments, properties, log);
+    }
+
+    private static ForkedApp start(List<String> arguments, Map<String, String> properties, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environmentOf(properties));
+        builder.redirectErrorStream(true);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        builder.redirectOutput(log.toFile());
+        builder.directory(new File(System.getProperty("user.dir")));
+        return new ForkedApp(builder.start());
+    }
+
+    /** The app's properties as a deployment passes them: wechat.app.id becomes WECHAT_APP_ID. */
+    static Map<String, String> environmentOf(Map<String, String> properties) {
+        Map<String, String> env = new HashMap<>();
+        properties.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        return env;
+    }
+
+    /** Waits until the readiness probe answers 200. */
+    public void awaitReady(String managementUrl, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create(managementUrl + "/observe/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the forked app exited with " + process.exitValue());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notListeningYet) {
+                // the management port opens late in the start
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the forked app was not ready within " + timeout);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** User plus system CPU time of the app's JVM so far (Linux /proc). */
+    public double cpuSeconds() throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // the fields after the command name, which is in parentheses and may hold spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** The high-water mark of the app's resident memory (VmHWM), in MB. */
+    public long peakRssMb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the app shuts down the way an orchestrator stops it. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(45, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
