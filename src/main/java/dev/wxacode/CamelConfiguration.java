@@ -30,6 +30,8 @@ import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -129,10 +131,18 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                              @PropertyInject("s3.region") String region,
                              @PropertyInject("s3.access-key") String accessKey,
                              @PropertyInject("s3.secret-key") String secretKey,
-                             @PropertyInject("s3.force-path-style") boolean forcePathStyle) {
+                             @PropertyInject("s3.force-path-style") boolean forcePathStyle,
+                             @PropertyInject("s3.checksums") String checksums) {
+        boolean everyCall = switch (checksums.trim()) {
+            case "when-supported" -> true;
+            case "when-required" -> false;
+            default -> throw new IllegalArgumentException("s3.checksums must be when-required or when-supported (was " + checksums + ")");
+        };
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(region))
-                .forcePathStyle(forcePathStyle);
+                .forcePathStyle(forcePathStyle)
+                .requestChecksumCalculation(everyCall ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(everyCall ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED);
         if (!isBlank(endpoint)) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -70,7 +70,7 @@ final class KafkaLoad {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             failures += requests - received;
-            return new LoadDriver.Measured(java.util.Arrays.copyOf(latencies, Math.max(1, received)), failures, seconds,
+            return new LoadDriver.Measured(java.util.Arrays.copyOf(latencies, received), failures, seconds,
                     (OS.getProcessCpuTime() - cpuBefore) / 1e9);
         }
     }

@@ -3,6 +3,7 @@ package dev.wxacode.bench;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.management.OperatingSystemMXBean;
 
-/** Runs {@code requests} calls of a client with {@code inFlight} callers, timing each call. */
+/** Runs calls of a client with {@code inFlight} callers, timing each call. */
 final class LoadDriver {
 
     @FunctionalInterface
@@ -21,8 +22,18 @@ final class LoadDriver {
 
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    /** {@code requests} calls. */
     static Measured drive(int inFlight, int requests, Call call) throws Exception {
-        long[] latencies = new long[requests];
+        return drive(inFlight, requests, Long.MAX_VALUE, call);
+    }
+
+    /** As many calls as fit into {@code seconds}: for rates that hold over time, such as the quota's. */
+    static Measured driveFor(int inFlight, double seconds, Call call) throws Exception {
+        return drive(inFlight, Integer.MAX_VALUE, System.nanoTime() + (long) (seconds * 1e9), call);
+    }
+
+    private static Measured drive(int inFlight, int requests, long deadline, Call call) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(inFlight);
@@ -32,7 +43,7 @@ final class LoadDriver {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < inFlight; c++) {
                 running.add(callers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < requests && System.nanoTime() < deadline; i = next.getAndIncrement()) {
                         long t0 = System.nanoTime();
                         boolean ok;
                         try {
@@ -40,7 +51,7 @@ final class LoadDriver {
                         } catch (Exception e) {
                             ok = false;
                         }
-                        latencies[i] = System.nanoTime() - t0;
+                        latencies.add(System.nanoTime() - t0);
                         if (!ok) {
                             failures.incrementAndGet();
                         }
@@ -56,10 +67,15 @@ final class LoadDriver {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double cpu = (OS.getProcessCpuTime() - cpuBefore) / 1e9;
-        return new Measured(latencies, failures.get(), seconds, cpu);
+        return new Measured(latencies.stream().mapToLong(Long::longValue).toArray(), failures.get(), seconds, cpu);
     }
 
+    /** @param cpuSeconds of this JVM: the load generator, the infrastructure and (for the raw client) the work itself */
     record Measured(long[] latencies, int failures, double seconds, double cpuSeconds) {
+
+        int requests() {
+            return latencies.length;
+        }
     }
 
     private LoadDriver() {

@@ -36,24 +36,30 @@ public final class ForkedApp implements AutoCloseable {
         return start(List.of("-cp", System.getProperty("java.class.path"),
                 // the production logging setup, not the tests' (which would truncate the tests' log file)
                 "-Dlog4j2.configurationFile=log4j2.xml",
-                "dev.wxacode.Application"), properties, log);
+                "dev.wxacode.Application"), environmentOf(properties), log);
     }
 
-    /** The packaged app as it is deployed: {@code java <options> -jar target/wxacode-route.jar}. */
-    public static ForkedApp fromJar(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log)
-            throws Exception {
+    /**
+     * The packaged app as it is deployed: {@code java <options> -jar target/wxacode-route.jar}.
+     *
+     * @param environment variables for the JVM itself (such as MALLOC_ARENA_MAX), beside the app's properties
+     */
+    public static ForkedApp fromJar(Path jar, List<String> jvmOptions, Map<String, String> environment,
+                                    Map<String, String> properties, Path log) throws Exception {
         List<String> arguments = new ArrayList<>(jvmOptions);
         arguments.add("-jar");
         arguments.add(jar.toString());
-        return start(arguments, properties, log);
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(environmentOf(properties));
+        return start(arguments, env, log);
     }
 
-    private static ForkedApp start(List<String> arguments, Map<String, String> properties, Path log) throws Exception {
+    private static ForkedApp start(List<String> arguments, Map<String, String> environment, Path log) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environmentOf(properties));
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         Files.createDirectories(log.toAbsolutePath().getParent());
         builder.redirectOutput(log.toFile());
