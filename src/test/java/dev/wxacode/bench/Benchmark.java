@@ -64,6 +64,8 @@ public final class Benchmark {
     private int rawTokenCalls;
     private double slowestStart;
     private long peakRssMb;
+    private final List<String> rssByRun = new ArrayList<>();
+    private String runLabel;
 
     private Benchmark(LocalStack stack, LocalKafka kafka, double scale, List<String> jvmOptions) {
         this.stack = stack;
@@ -108,6 +110,7 @@ public final class Benchmark {
 
     private void run(Set<String> only) throws Exception {
         WechatSimulator sim = stack.simulator();
+        trainClassDataArchive();
         startApp(Map.of());
         warmUp("service", scene -> post("{\"scene\":\"" + scene + "\"}"));
         if (only.contains("http")) {
@@ -160,9 +163,9 @@ public final class Benchmark {
     }
 
     /**
-     * Rounds of unique requests until a round costs the app no less CPU than the one before: a
-     * JVM compiles the hot path over its first tens of thousands of calls (some 60 CPU seconds for
-     * this app on 2 cores), which is start-up cost, not the cost of a request.
+     * Rounds of unique requests (at least 3) until a round is no longer 5 % cheaper in CPU than the
+     * best before it: a JVM compiles the hot path over its first thousands of calls (some 60 CPU
+     * seconds for this app on 2 cores), which is start-up cost, not the cost of a request.
      */
     private void warmUp(String client, SceneCall call) throws Exception {
         double previous = Double.MAX_VALUE;
@@ -226,14 +229,28 @@ public final class Benchmark {
     }
 
     /**
+     * A training run, as a deployment would do at build time: a start, some unique and repeated
+     * requests, a stop, which writes the class data archive every measured start then maps. Its
+     * start is the one measured without an archive.
+     */
+    private void trainClassDataArchive() throws Exception {
+        startApp(Map.of());
+        String tag = "t" + runTag();
+        LoadDriver.drive(8, 300, i -> post("{\"scene\":\"" + tag + (i % 200) + "\"}"));
+        stopApp();
+        rssByRun.clear();
+        peakRssMb = 0;
+    }
+
+    /**
      * (Re)starts the forked app with the stack's properties plus {@code overrides}, timing start to
-     * ready. The first start writes a class data archive at its exit; later starts map it, as a
-     * deployment that builds the archive in a training run does.
+     * ready. The first start writes a class data archive at its exit; later starts map it.
      */
     private void startApp(Map<String, String> overrides) throws Exception {
         stopApp();
         Map<String, String> properties = new LinkedHashMap<>(stack.appProperties());
         properties.putAll(overrides);
+        runLabel = overrides.isEmpty() ? "defaults" : overrides.toString();
         List<String> options = new ArrayList<>(jvmOptions);
         options.add(appStarts == 0 ? "-XX:ArchiveClassesAtExit=" + CDS_ARCHIVE : "-XX:SharedArchiveFile=" + CDS_ARCHIVE);
         long t0 = System.nanoTime();
@@ -250,7 +267,9 @@ public final class Benchmark {
 
     private void stopApp() throws Exception {
         if (app != null && app.isAlive()) {
-            peakRssMb = Math.max(peakRssMb, app.peakRssMb());
+            long rss = app.peakRssMb();
+            rssByRun.add(runLabel + ": " + rss + " MB");
+            peakRssMb = Math.max(peakRssMb, rss);
             app.stop();
         }
         app = null;
@@ -292,10 +311,11 @@ public final class Benchmark {
         }
         out.append(String.format("%nApp JVM: `MALLOC_ARENA_MAX=2 java %s -jar %s`. Start to ready (process start to"
                         + " /observe/health/ready answering 200): %.2f s at the first start, without a class data archive;"
-                        + " %.2f s at the slowest of the %d later starts, with the archive the first one wrote."
+                        + " %.2f s at the slowest of the %d later starts, with the archive the first one (a training run) wrote."
                         + " Peak RSS of the app's JVM: %d MB. Token calls by the app: %d over %d app starts (and %d by the raw client).%n",
                 String.join(" ", jvmOptions), JAR, firstStart, slowestStart, appStarts - 1, peakRssMb,
                 earlierTokenCalls + stack.simulator().tokenCalls() - rawTokenCalls, appStarts, rawTokenCalls));
+        out.append("Peak RSS by app run: ").append(String.join("; ", rssByRun)).append(".\n");
         notes.forEach(n -> out.append(n).append('\n'));
         return out.toString();
     }
