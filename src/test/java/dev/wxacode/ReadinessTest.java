@@ -85,6 +85,30 @@ class ReadinessTest extends PipelineTestSupport {
         assertEquals(200, get("/observe/health/ready").statusCode());
     }
 
+    @Test
+    void itStartsWhileStorageIsUnreachableAndServesOnceStorageIsBack() throws Exception {
+        stack.stopApp();
+        stack.s3().stopServing();
+        HttpResponse<String> during;
+        Reply whileDown;
+        try {
+            stack.startApp();
+            during = get("/observe/health/ready");
+            whileDown = post("{\"scene\":\"started-without-s3\"}");
+        } finally {
+            stack.s3().resumeServing();
+        }
+
+        assertEquals(503, during.statusCode(), during.body());
+        assertEquals("DOWN", check(during, "s3-bucket").path("status").asText());
+        assertEquals(503, whileDown.status(), whileDown.body().toString());
+        assertEquals("storage_unavailable", whileDown.error().path("code").asText());
+        assertEquals(200, get("/observe/health/ready").statusCode());
+        Reply after = post("{\"scene\":\"started-without-s3\"}");
+        assertEquals(200, after.status(), after.body().toString());
+        assertTrue(object(after.text("key")).asByteArray().length > 0);
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
