@@ -11,6 +11,10 @@ import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.observe.CountedTokenSource;
+import dev.wxacode.observe.PipelineMetrics;
+import dev.wxacode.observe.RequestTracking;
+import dev.wxacode.observe.RetryCounter;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
@@ -23,9 +27,11 @@ import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.WechatTokenClient;
 import dev.wxacode.wechat.CallPacer;
 import dev.wxacode.wechat.GetUnlimitedCall;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -40,6 +46,27 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     private final ObjectMapper mapper = new ObjectMapper();
+    // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
+    private final PipelineMetrics metrics = new PipelineMetrics();
+
+    /**
+     * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
+     * /observe/metrics, beside Camel's own route metrics.
+     */
+    @Override
+    public void configure(CamelContext camelContext) {
+        metrics.bindTo(() -> camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+    }
+
+    @BindToRegistry("requestTracking")
+    public RequestTracking requestTracking() {
+        return new RequestTracking(metrics);
+    }
+
+    @BindToRegistry("retryCounter")
+    public RetryCounter retryCounter() {
+        return new RetryCounter(metrics);
+    }
 
     @BindToRegistry("httpGate")
     public HttpGate httpGate(@PropertyInject("http.auth.mode") String mode,
@@ -79,7 +106,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.configuration-error-hold-seconds") int holdSeconds) {
         WechatTokenClient client = new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint),
                 Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(responseTimeoutMs));
-        return new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
+        return new AccessTokenCache(new CountedTokenSource(client, metrics), Clock.systemUTC(),
+                Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
     }
 
     @BindToRegistry("tokenReadiness")
@@ -102,7 +130,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     public GetUnlimitedCall getUnlimited(@BeanInject("accessTokenCache") AccessTokenCache tokens,
                                          @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
                                          @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs) {
-        return new GetUnlimitedCall(tokens, new CallPacer(callsPerMinute), Duration.ofMillis(quotaPauseMs), mapper);
+        return new GetUnlimitedCall(tokens, new CallPacer(callsPerMinute), Duration.ofMillis(quotaPauseMs), mapper, metrics);
     }
 
     @BindToRegistry("codeStorage")

@@ -7,6 +7,10 @@ package dev.wxacode;
  */
 public final class FlowProperties {
 
+    /** http or kafka: set first by each ingress route; the error policy branches on it. */
+    public static final String INGRESS = "wxacodeIngress";
+    /** ok, or the error code the reply carries. */
+    public static final String OUTCOME = "wxacodeOutcome";
     public static final String REQUEST = "wxacodeRequest";
     public static final String REQUEST_ID = "wxacodeRequestId";
     public static final String OBJECT_KEY = "wxacodeObjectKey";

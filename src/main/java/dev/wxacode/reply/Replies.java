@@ -35,7 +35,8 @@ public final class Replies {
     public void ok(Exchange exchange) {
         StoredCode code = exchange.getProperty(FlowProperties.STORED, StoredCode.class);
         String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
-        LOG.info("Request {}: {} {} ({} bytes)", requestId, code.reused() ? "reused" : "stored", code.fileId(), code.size());
+        // the line in the log comes from RequestTracking, once the reply is out
+        exchange.setProperty(FlowProperties.OUTCOME, "ok");
         answer(exchange, 200, WxacodeReply.ok(requestId, code));
     }
 
@@ -70,6 +71,7 @@ public final class Replies {
             error = new ReplyError("internal_error", "internal error; the service log has the details", null, true, null);
             LOG.error("Request {}: unexpected failure", requestId, cause);
         }
+        exchange.setProperty(FlowProperties.OUTCOME, error.code());
         answer(exchange, status, WxacodeReply.error(requestId, error));
         if (status == 503) {
             exchange.getMessage().setHeader("Retry-After", retryAfterSeconds);

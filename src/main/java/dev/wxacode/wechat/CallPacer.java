@@ -31,10 +31,10 @@ public final class CallPacer {
         this.intervalNanos = callsPerMinute == 0 ? 0 : Math.round(TimeUnit.MINUTES.toNanos(1) / (callsPerMinute * HEADROOM));
     }
 
-    /** Waits for this call's slot. */
-    public void awaitSlot() {
+    /** Waits for this call's slot; returns how long it waited, in nanoseconds. */
+    public long awaitSlot() {
         if (intervalNanos == 0) {
-            return;
+            return 0;
         }
         long now = System.nanoTime();
         long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + intervalNanos);
@@ -45,6 +45,7 @@ public final class CallPacer {
                 LockSupport.parkNanos(slot - System.nanoTime());
             }
         }
+        return wait;
     }
 
     /** WeChat said 45009 anyway (another instance, another client of the same app): everyone waits a while. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
+import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.MessageHeaders;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.RequestField;
@@ -29,18 +30,23 @@ import org.apache.camel.Message;
 public final class GetUnlimitedCall {
 
     private static final String WHAT = "WeChat getUnlimited";
+    /** The API's name in metrics. */
+    private static final String API = "getwxacodeunlimit";
     private static final int QUOTA_EXCEEDED = 45009;
 
     private final AccessTokenCache tokens;
     private final CallPacer pacer;
     private final Duration quotaPause;
     private final ObjectMapper mapper;
+    private final PipelineMetrics metrics;
 
-    public GetUnlimitedCall(AccessTokenCache tokens, CallPacer pacer, Duration quotaPause, ObjectMapper mapper) {
+    public GetUnlimitedCall(AccessTokenCache tokens, CallPacer pacer, Duration quotaPause, ObjectMapper mapper,
+                            PipelineMetrics metrics) {
         this.tokens = tokens;
         this.pacer = pacer;
         this.quotaPause = quotaPause;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /**
@@ -50,7 +56,7 @@ public final class GetUnlimitedCall {
     public void prepare(Exchange exchange) throws JsonProcessingException {
         WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
         AccessToken token = tokens.get();
-        pacer.awaitSlot();
+        metrics.paced(pacer.awaitSlot());
         exchange.setProperty(FlowProperties.ACCESS_TOKEN, token);
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
         Message message = exchange.getMessage();
@@ -95,16 +101,19 @@ public final class GetUnlimitedCall {
         // WeChat's response headers and the query carrying the token go no further
         MessageHeaders.clear(message);
         if (status == null || status != 200) {
+            metrics.wechatAnswered(API, "http_" + status);
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
         }
         Optional<ImageFormat> format = ImageFormat.detect(body);
         if (format.isPresent()) {
+            metrics.wechatAnswered(API, "0");
             message.setBody(body);
             exchange.setProperty(FlowProperties.IMAGE_FORMAT, format.get());
             return;
         }
         JsonNode error = parseError(body);
         int errcode = error.get("errcode").asInt();
+        metrics.wechatAnswered(API, Integer.toString(errcode));
         String errmsg = error.path("errmsg").asText("");
         switch (Errcode.classOf(errcode)) {
             case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);

@@ -1,0 +1,121 @@
+package dev.wxacode.observe;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The service's own measures, beside Camel's route metrics, all named wxacode_* and scraped at
+ * /observe/metrics. Tags carry no request data and no secret: ingress, outcome, errcode.
+ */
+public final class PipelineMetrics {
+
+    public static final String[] INGRESSES = {"http", "kafka"};
+
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private volatile Supplier<MeterRegistry> source = () -> null;
+    private volatile MeterRegistry registry;
+
+    /**
+     * The registry is Camel's, made while the context is configured, after the beans that count
+     * into it: so it is looked up at the first count. Without one (metrics switched off) counts go
+     * to a registry nobody scrapes.
+     */
+    public void bindTo(Supplier<MeterRegistry> source) {
+        this.source = source;
+        this.registry = null;
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry current = registry;
+        if (current == null) {
+            synchronized (this) {
+                if (registry == null) {
+                    MeterRegistry found = source.get();
+                    MeterRegistry chosen = found != null ? found : new SimpleMeterRegistry();
+                    inFlight.clear();
+                    counters.clear();
+                    timers.clear();
+                    for (String ingress : INGRESSES) {
+                        inFlight.put(ingress, chosen.gauge("wxacode.requests.in.flight", Tags.of("ingress", ingress), new AtomicInteger()));
+                    }
+                    registry = chosen;
+                }
+                current = registry;
+            }
+        }
+        return current;
+    }
+
+    public void requestStarted(String ingress) {
+        inFlight(ingress).incrementAndGet();
+    }
+
+    /** @param outcome ok, or the error code of the reply; deferred when Kafka will poll the record again */
+    public void requestFinished(String ingress, String outcome, boolean reused, long nanos) {
+        inFlight(ingress).decrementAndGet();
+        // looked up once per tag set, not built anew for every request of the hot path
+        counters.computeIfAbsent(ingress + "|" + outcome + "|" + reused, k -> Counter.builder("wxacode.requests")
+                        .description("Requests answered, by ingress and outcome (ok or the reply's error code)")
+                        .tags("ingress", ingress, "outcome", outcome, "reused", Boolean.toString(reused))
+                        .register(registry()))
+                .increment();
+        timers.computeIfAbsent(ingress, k -> Timer.builder("wxacode.request.duration")
+                        .description("From the ingress to the reply")
+                        .tag("ingress", ingress)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(5))
+                        .maximumExpectedValue(Duration.ofMinutes(2))
+                        .register(registry()))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** @param errcode 0 for an image, WeChat's errcode, or http_NNN for an answer that was neither */
+    public void wechatAnswered(String api, String errcode) {
+        Counter.builder("wxacode.wechat.calls")
+                .description("WeChat API calls by API and errcode (0: an image)")
+                .tags("api", api, "errcode", errcode)
+                .register(registry())
+                .increment();
+    }
+
+    /** @param outcome ok, or the failure's class: refused, unavailable */
+    public void tokenFetched(String outcome) {
+        Counter.builder("wxacode.token.fetches")
+                .description("Access tokens fetched from WeChat (a fetch shared by waiting callers counts once)")
+                .tag("outcome", outcome)
+                .register(registry())
+                .increment();
+    }
+
+    public void retried(String ingress) {
+        Counter.builder("wxacode.retries")
+                .description("Redeliveries of a request after a transient or configuration failure")
+                .tag("ingress", ingress)
+                .register(registry())
+                .increment();
+    }
+
+    public void paced(long waitedNanos) {
+        Timer.builder("wxacode.pacing.delay")
+                .description("How long getUnlimited calls waited for their slot under quota pacing")
+                .register(registry())
+                .record(waitedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private AtomicInteger inFlight(String ingress) {
+        registry();
+        return inFlight.get(ingress);
+    }
+}
