@@ -20,6 +20,7 @@ import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
 import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.CodeStorage;
+import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
@@ -34,6 +35,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -41,6 +43,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
@@ -149,8 +153,30 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("replies")
-    public Replies replies(@PropertyInject("http.retry-after-seconds") int retryAfterSeconds) {
-        return new Replies(mapper, retryAfterSeconds);
+    public Replies replies(@PropertyInject("http.retry-after-seconds") int retryAfterSeconds,
+                           @BeanInject("displayUrls") DisplayUrls displayUrls) {
+        return new Replies(mapper, retryAfterSeconds, displayUrls);
+    }
+
+    /** Presigned GET URLs in ok replies, for the same store, addressing and credentials as the client's. */
+    @BindToRegistry("displayUrls")
+    public DisplayUrls displayUrls(@PropertyInject("wxacode.display-url.lifetime-seconds") int lifetimeSeconds,
+                                   @PropertyInject("s3.endpoint") String endpoint,
+                                   @PropertyInject("s3.region") String region,
+                                   @PropertyInject("s3.access-key") String accessKey,
+                                   @PropertyInject("s3.secret-key") String secretKey,
+                                   @PropertyInject("s3.force-path-style") boolean forcePathStyle) {
+        if (lifetimeSeconds == 0) {
+            return DisplayUrls.off();
+        }
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials(accessKey, secretKey))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(forcePathStyle).build());
+        if (!isBlank(endpoint)) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return DisplayUrls.signedBy(builder.build(), Duration.ofSeconds(lifetimeSeconds));
     }
 
     /** Picked up by camel-aws2-s3 (autowired): one client for AWS or any S3-compatible store. */
@@ -174,12 +200,15 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         if (!isBlank(endpoint)) {
             builder.endpointOverride(URI.create(endpoint));
         }
+        return builder.credentialsProvider(credentials(accessKey, secretKey)).build();
+    }
+
+    /** Static keys when configured, else the AWS default chain (instance role, AWS_* variables, profile). */
+    private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
         if (isBlank(accessKey)) {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        } else {
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+            return DefaultCredentialsProvider.builder().build();
         }
-        return builder.build();
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
 
     private static boolean isBlank(String s) {

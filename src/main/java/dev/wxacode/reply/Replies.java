@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
 import dev.wxacode.MessageHeaders;
 import dev.wxacode.request.InvalidRequestException;
+import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.StoredCode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,11 +26,13 @@ public final class Replies {
 
     private final ObjectMapper mapper;
     private final int retryAfterSeconds;
+    private final DisplayUrls displayUrls;
 
     /** @param retryAfterSeconds what a 503 tells HTTP callers to wait before trying again */
-    public Replies(ObjectMapper mapper, int retryAfterSeconds) {
+    public Replies(ObjectMapper mapper, int retryAfterSeconds, DisplayUrls displayUrls) {
         this.mapper = mapper;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.displayUrls = displayUrls;
     }
 
     public void ok(Exchange exchange) {
@@ -37,7 +40,7 @@ public final class Replies {
         String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
         // the line in the log comes from RequestTracking, once the reply is out
         exchange.setProperty(FlowProperties.OUTCOME, "ok");
-        answer(exchange, 200, WxacodeReply.ok(requestId, code));
+        answer(exchange, 200, WxacodeReply.ok(requestId, code, displayUrls.urlFor(code).orElse(null)));
     }
 
     public void failure(Exchange exchange) {
