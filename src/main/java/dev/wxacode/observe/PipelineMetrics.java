@@ -1,6 +1,7 @@
 package dev.wxacode.observe;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 public final class PipelineMetrics {
 
-    public static final String[] INGRESSES = {"http", "kafka"};
+    private static final List<String> INGRESSES = List.of("http", "kafka");
 
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
