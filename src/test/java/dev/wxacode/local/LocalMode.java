@@ -42,6 +42,8 @@ public final class LocalMode {
             stack.with("http.auth.api-key", apiKey);
             Files.writeString(API_KEY_FILE, apiKey + "\n");
         }
+        // edit routes/*.camel.yaml and the running service takes the change
+        stack.with("wxacode.routes-reload", "true");
         try {
             stack.startApp();
         } catch (Exception e) {
