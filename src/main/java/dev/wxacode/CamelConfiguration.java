@@ -25,6 +25,8 @@ import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
+import dev.wxacode.token.TokenServiceClient;
+import dev.wxacode.token.TokenSource;
 import dev.wxacode.token.WechatTokenClient;
 import dev.wxacode.wechat.CallPacer;
 import dev.wxacode.wechat.GetUnlimitedCall;
@@ -107,9 +109,14 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.refresh-margin-seconds") int marginSeconds,
             @PropertyInject("wechat.connect-timeout-ms") int connectTimeoutMs,
             @PropertyInject("wechat.response-timeout-ms") int responseTimeoutMs,
-            @PropertyInject("wechat.token.configuration-error-hold-seconds") int holdSeconds) {
-        WechatTokenClient client = new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint),
-                Duration.ofMillis(connectTimeoutMs), Duration.ofMillis(responseTimeoutMs));
+            @PropertyInject("wechat.token.configuration-error-hold-seconds") int holdSeconds,
+            @PropertyInject("wechat.token.service.url") String serviceUrl,
+            @PropertyInject("wechat.token.service.api-key") String serviceApiKey) {
+        Duration connectTimeout = Duration.ofMillis(connectTimeoutMs);
+        Duration responseTimeout = Duration.ofMillis(responseTimeoutMs);
+        TokenSource client = isBlank(serviceUrl)
+                ? new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout)
+                : new TokenServiceClient(mapper, serviceUrl.trim(), serviceApiKey, connectTimeout, responseTimeout);
         return new AccessTokenCache(new CountedTokenSource(client, metrics), Clock.systemUTC(),
                 Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
     }

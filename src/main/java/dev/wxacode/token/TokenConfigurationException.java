@@ -11,8 +11,18 @@ public final class TokenConfigurationException extends WxacodeException {
     private final int errcode;
 
     public TokenConfigurationException(int errcode, String hint) {
-        super("WeChat refused to issue an access token (errcode " + errcode + "): " + hint);
+        this("WeChat refused to issue an access token (errcode " + errcode + "): " + hint, errcode);
+    }
+
+    private TokenConfigurationException(String message, int errcode) {
+        super(message);
         this.errcode = errcode;
+    }
+
+    /** The company's token service (wechat.token.service.url) refused this service, HTTP {@code status}. */
+    public static TokenConfigurationException fromTokenService(int status, String hint) {
+        return new TokenConfigurationException("the token service refused to hand out an access token (HTTP " + status + "): "
+                + hint, 0);
     }
 
     /** The setting to fix for each configuration errcode of the token endpoints. */
@@ -46,6 +56,6 @@ public final class TokenConfigurationException extends WxacodeException {
 
     @Override
     public Integer errcode() {
-        return errcode;
+        return errcode == 0 ? null : errcode;
     }
 }

@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.wechat.Errcode;
 import dev.wxacode.wechat.WechatUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,28 +50,10 @@ public final class WechatTokenClient implements TokenSource {
         if (response.statusCode() != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + response.statusCode());
         }
-        JsonNode answer;
-        try {
-            answer = mapper.readTree(response.body());
-        } catch (IOException e) {
-            throw WechatUnavailableException.unavailable(WHAT, "the answer is not JSON");
-        }
-        if (answer != null && answer.hasNonNull("access_token")) {
-            AccessToken token = new AccessToken(answer.get("access_token").asText(), answer.path("expires_in").asLong(7200));
-            LOG.info("Fetched a WeChat access token from the {} endpoint, valid for {} s",
-                    endpoint.name().toLowerCase(), token.expiresInSeconds());
-            return token;
-        }
-        int errcode = answer == null ? 0 : answer.path("errcode").asInt(0);
-        String errmsg = scrub(answer == null ? "" : answer.path("errmsg").asText(""));
-        String hint = TokenConfigurationException.hintFor(errcode);
-        if (hint != null) {
-            throw new TokenConfigurationException(errcode, hint);
-        }
-        if (Errcode.classOf(errcode) == Errcode.TRANSIENT) {
-            throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
-        }
-        throw WechatUnavailableException.unexpected(WHAT, errcode, errmsg);
+        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, this::scrub);
+        LOG.info("Fetched a WeChat access token from the {} endpoint, valid for {} s",
+                endpoint.name().toLowerCase(), token.expiresInSeconds());
+        return token;
     }
 
     private HttpRequest stableTokenRequest() {

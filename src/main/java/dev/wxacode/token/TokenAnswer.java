@@ -1,0 +1,42 @@
+package dev.wxacode.token;
+
+import java.io.IOException;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.wechat.Errcode;
+import dev.wxacode.wechat.WechatUnavailableException;
+
+/**
+ * WeChat's answer to a token request, {"access_token": ..., "expires_in": ...} or an errcode, read
+ * the same way whether it came from WeChat or from a token service that passes it on.
+ */
+final class TokenAnswer {
+
+    private TokenAnswer() {
+    }
+
+    /** @param scrub removes anything secret from text that goes into an exception */
+    static AccessToken read(ObjectMapper mapper, byte[] body, String what, UnaryOperator<String> scrub) {
+        JsonNode answer;
+        try {
+            answer = mapper.readTree(body);
+        } catch (IOException e) {
+            throw WechatUnavailableException.unavailable(what, "the answer is not JSON");
+        }
+        if (answer != null && answer.hasNonNull("access_token")) {
+            return new AccessToken(answer.get("access_token").asText(), answer.path("expires_in").asLong(7200));
+        }
+        int errcode = answer == null ? 0 : answer.path("errcode").asInt(0);
+        String errmsg = scrub.apply(answer == null ? "" : answer.path("errmsg").asText(""));
+        String hint = TokenConfigurationException.hintFor(errcode);
+        if (hint != null) {
+            throw new TokenConfigurationException(errcode, hint);
+        }
+        if (Errcode.classOf(errcode) == Errcode.TRANSIENT) {
+            throw WechatUnavailableException.busy(what, errcode, errmsg);
+        }
+        throw WechatUnavailableException.unexpected(what, errcode, errmsg);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wxacode.token;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.wechat.WechatUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokens from the company's central token service instead of from WeChat. WeChat advises one
+ * service that owns an app's token, so that nothing else renews it and invalidates the copy others
+ * hold. GET on the configured URL, answered in WeChat's own shape:
+ * {"access_token": "...", "expires_in": 7200}, or WeChat's errcode passed on.
+ */
+public final class TokenServiceClient implements TokenSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenServiceClient.class);
+    private static final String WHAT = "the token service";
+
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final URI url;
+    private final String apiKey;
+    private final Duration responseTimeout;
+
+    /** @param apiKey sent as "Authorization: Bearer {apiKey}"; blank for none */
+    public TokenServiceClient(ObjectMapper mapper, String url, String apiKey, Duration connectTimeout,
+                              Duration responseTimeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.mapper = mapper;
+        this.url = URI.create(url);
+        this.apiKey = apiKey == null ? "" : apiKey.trim();
+        this.responseTimeout = responseTimeout;
+    }
+
+    @Override
+    public AccessToken fetch() {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(responseTimeout).GET();
+        if (!apiKey.isEmpty()) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw WechatUnavailableException.unavailable(WHAT, e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw WechatUnavailableException.unavailable(WHAT, "interrupted");
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw TokenConfigurationException.fromTokenService(status,
+                    "check wechat.token.service.api-key (WECHAT_TOKEN_SERVICE_API_KEY)");
+        }
+        if (status == 404) {
+            throw TokenConfigurationException.fromTokenService(status, "check wechat.token.service.url (WECHAT_TOKEN_SERVICE_URL)");
+        }
+        if (status != 200) {
+            throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
+        }
+        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, this::scrub);
+        LOG.info("Fetched an access token from the token service, valid for {} s", token.expiresInSeconds());
+        return token;
+    }
+
+    private String scrub(String text) {
+        return apiKey.isEmpty() ? text : text.replace(apiKey, "****");
+    }
+}
