@@ -66,53 +66,50 @@ public final class PipelineMetrics {
     /** @param outcome ok, or the error code of the reply; deferred when Kafka will poll the record again */
     public void requestFinished(String ingress, String outcome, boolean reused, long nanos) {
         inFlight(ingress).decrementAndGet();
-        // looked up once per tag set, not built anew for every request of the hot path
-        counters.computeIfAbsent(ingress + "|" + outcome + "|" + reused, k -> Counter.builder("wxacode.requests")
-                        .description("Requests answered, by ingress and outcome (ok or the reply's error code)")
-                        .tags("ingress", ingress, "outcome", outcome, "reused", Boolean.toString(reused))
-                        .register(registry()))
-                .increment();
-        timers.computeIfAbsent(ingress, k -> Timer.builder("wxacode.request.duration")
+        counter("wxacode.requests", "Requests answered, by ingress and outcome (ok or the reply's error code)",
+                "ingress", ingress, "outcome", outcome, "reused", Boolean.toString(reused)).increment();
+        MeterRegistry registry = registry();
+        timers.computeIfAbsent("wxacode.request.duration|" + ingress, k -> Timer.builder("wxacode.request.duration")
                         .description("From the ingress to the reply")
                         .tag("ingress", ingress)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(5))
                         .maximumExpectedValue(Duration.ofMinutes(2))
-                        .register(registry()))
+                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** @param errcode 0 for an image, WeChat's errcode, or http_NNN for an answer that was neither */
     public void wechatAnswered(String api, String errcode) {
-        Counter.builder("wxacode.wechat.calls")
-                .description("WeChat API calls by API and errcode (0: an image)")
-                .tags("api", api, "errcode", errcode)
-                .register(registry())
+        counter("wxacode.wechat.calls", "WeChat API calls by API and errcode (0: an image)", "api", api, "errcode", errcode)
                 .increment();
     }
 
     /** @param outcome ok, or the failure's class: refused, unavailable */
     public void tokenFetched(String outcome) {
-        Counter.builder("wxacode.token.fetches")
-                .description("Access tokens fetched from WeChat (a fetch shared by waiting callers counts once)")
-                .tag("outcome", outcome)
-                .register(registry())
-                .increment();
+        counter("wxacode.token.fetches", "Access tokens fetched (a fetch shared by waiting callers counts once)",
+                "outcome", outcome).increment();
     }
 
     public void retried(String ingress) {
-        Counter.builder("wxacode.retries")
-                .description("Redeliveries of a request after a transient or configuration failure")
-                .tag("ingress", ingress)
-                .register(registry())
+        counter("wxacode.retries", "Redeliveries of a request after a transient or configuration failure", "ingress", ingress)
                 .increment();
     }
 
     public void paced(long waitedNanos) {
-        Timer.builder("wxacode.pacing.delay")
-                .description("How long getUnlimited calls waited for their slot under quota pacing")
-                .register(registry())
+        MeterRegistry registry = registry();
+        timers.computeIfAbsent("wxacode.pacing.delay", k -> Timer.builder("wxacode.pacing.delay")
+                        .description("How long getUnlimited calls waited for their slot under quota pacing")
+                        .register(registry))
                 .record(waitedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Looked up once per name and tags, not built anew on every request of the hot path. */
+    private Counter counter(String name, String description, String... tags) {
+        // outside computeIfAbsent: the first lookup of the registry clears these maps
+        MeterRegistry registry = registry();
+        return counters.computeIfAbsent(name + String.join("|", tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     private AtomicInteger inFlight(String ingress) {
