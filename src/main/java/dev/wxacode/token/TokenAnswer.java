@@ -1,6 +1,9 @@
 package dev.wxacode.token;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,12 +12,24 @@ import dev.wxacode.wechat.Errcode;
 import dev.wxacode.wechat.WechatUnavailableException;
 
 /**
- * WeChat's answer to a token request, {"access_token": ..., "expires_in": ...} or an errcode, read
- * the same way whether it came from WeChat or from a token service that passes it on.
+ * A token request sent, and its answer, {"access_token": ..., "expires_in": ...} or an errcode,
+ * read the same way whether it came from WeChat or from a token service that passes it on.
  */
 final class TokenAnswer {
 
     private TokenAnswer() {
+    }
+
+    /** Sends a token request; a connection that fails or times out is an outage of {@code what}. */
+    static HttpResponse<byte[]> send(HttpClient http, HttpRequest request, String what) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw WechatUnavailableException.unavailable(what, e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw WechatUnavailableException.unavailable(what, "interrupted");
+        }
     }
 
     /** @param scrub removes anything secret from text that goes into an exception */

@@ -1,6 +1,5 @@
 package dev.wxacode.token;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,15 +44,7 @@ public final class TokenServiceClient implements TokenSource {
         if (!apiKey.isEmpty()) {
             request.header("Authorization", "Bearer " + apiKey);
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw WechatUnavailableException.unavailable(WHAT, e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw WechatUnavailableException.unavailable(WHAT, "interrupted");
-        }
+        HttpResponse<byte[]> response = TokenAnswer.send(http, request.build(), WHAT);
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             throw TokenConfigurationException.fromTokenService(status,

@@ -46,7 +46,8 @@ public final class WechatTokenClient implements TokenSource {
 
     @Override
     public AccessToken fetch() {
-        HttpResponse<byte[]> response = send(endpoint == TokenEndpoint.STABLE ? stableTokenRequest() : classicTokenRequest());
+        HttpResponse<byte[]> response = TokenAnswer.send(http,
+                endpoint == TokenEndpoint.STABLE ? stableTokenRequest() : classicTokenRequest(), WHAT);
         if (response.statusCode() != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + response.statusCode());
         }
@@ -79,17 +80,6 @@ public final class WechatTokenClient implements TokenSource {
                 .timeout(responseTimeout)
                 .GET()
                 .build();
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw WechatUnavailableException.unavailable(WHAT, e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw WechatUnavailableException.unavailable(WHAT, "interrupted");
-        }
     }
 
     /** WeChat does not echo secrets, but a proxy or a future errmsg might: never pass one on. */
