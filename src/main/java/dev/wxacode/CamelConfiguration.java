@@ -3,21 +3,28 @@ package dev.wxacode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.apps.AppSettings;
+import dev.wxacode.apps.MiniProgram;
+import dev.wxacode.apps.MiniPrograms;
 import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.observe.CountedTokenSource;
+import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.observe.RequestTracking;
 import dev.wxacode.observe.RetryCounter;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
+import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.DisplayUrls;
@@ -29,7 +36,7 @@ import dev.wxacode.token.TokenServiceClient;
 import dev.wxacode.token.TokenSource;
 import dev.wxacode.token.WechatTokenClient;
 import dev.wxacode.wechat.CallPacer;
-import dev.wxacode.wechat.GetUnlimitedCall;
+import dev.wxacode.wechat.WechatCodeCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BeanInject;
@@ -50,6 +57,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
+
+    /** In wechat.token.service.url: replaced by each app's id. */
+    private static final String APPID_PLACEHOLDER = "{appid}";
 
     private final ObjectMapper mapper = new ObjectMapper();
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
@@ -96,34 +106,59 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("requestIntake")
-    public RequestIntake requestIntake(@PropertyInject("wxacode.max-request-bytes") int maxBytes) {
-        return new RequestIntake(new RequestReader(mapper, maxBytes));
+    public RequestIntake requestIntake(@PropertyInject("wxacode.max-request-bytes") int maxBytes,
+                                       @BeanInject("miniPrograms") MiniPrograms programs) {
+        return new RequestIntake(new RequestReader(mapper, maxBytes, programs.names()));
     }
 
-    @BindToRegistry("accessTokenCache")
-    public AccessTokenCache accessTokenCache(
+    /**
+     * The apps named in wechat.apps, each with its own token cache, quota pacer and object keys. The
+     * default app reads wechat.app.id/secret, any other wechat.app.NAME.id/secret (see AppSettings).
+     */
+    @BindToRegistry("miniPrograms")
+    public MiniPrograms miniPrograms(
+            CamelContext camelContext,
+            @PropertyInject("wechat.apps") String names,
+            @PropertyInject("wechat.apps-file") String appsFile,
             @PropertyInject("wechat.base-url") String baseUrl,
-            @PropertyInject("wechat.app.id") String appId,
-            @PropertyInject("wechat.app.secret") String appSecret,
             @PropertyInject("wechat.token.endpoint") String endpoint,
             @PropertyInject("wechat.token.refresh-margin-seconds") int marginSeconds,
             @PropertyInject("wechat.connect-timeout-ms") int connectTimeoutMs,
             @PropertyInject("wechat.response-timeout-ms") int responseTimeoutMs,
             @PropertyInject("wechat.token.configuration-error-hold-seconds") int holdSeconds,
             @PropertyInject("wechat.token.service.url") String serviceUrl,
-            @PropertyInject("wechat.token.service.api-key") String serviceApiKey) {
+            @PropertyInject("wechat.token.service.api-key") String serviceApiKey,
+            @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+            @PropertyInject("s3.key-prefix") String keyPrefix) {
+        AppSettings settings = AppSettings.of(camelContext.getPropertiesComponent()::resolveProperty, appsFile);
+        List<String> apps = AppSettings.names(names);
+        boolean tokenService = !isBlank(serviceUrl);
+        if (tokenService && apps.size() > 1 && !serviceUrl.contains(APPID_PLACEHOLDER)) {
+            throw new IllegalArgumentException("wechat.token.service.url must contain " + APPID_PLACEHOLDER
+                    + " when several apps are configured (wechat.apps=" + names.trim() + ")");
+        }
         Duration connectTimeout = Duration.ofMillis(connectTimeoutMs);
         Duration responseTimeout = Duration.ofMillis(responseTimeoutMs);
-        TokenSource client = isBlank(serviceUrl)
-                ? new WechatTokenClient(mapper, baseUrl, appId, appSecret, TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout)
-                : new TokenServiceClient(mapper, serviceUrl.trim(), serviceApiKey, connectTimeout, responseTimeout);
-        return new AccessTokenCache(new CountedTokenSource(client, metrics), Clock.systemUTC(),
-                Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
+        List<MiniProgram> programs = new ArrayList<>();
+        for (String app : apps) {
+            String appId = settings.value(app, "id");
+            TokenSource source = tokenService
+                    ? new TokenServiceClient(mapper, app, serviceUrl.trim().replace(APPID_PLACEHOLDER, appId), serviceApiKey,
+                            connectTimeout, responseTimeout)
+                    : new WechatTokenClient(mapper, baseUrl, app, appId, settings.value(app, "secret"),
+                            TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout);
+            AccessTokenCache tokens = new AccessTokenCache(new CountedTokenSource(app, source, metrics), Clock.systemUTC(),
+                    Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
+            // the default app keeps the keys of a single-app deployment; the others get a folder each
+            String prefix = WxacodeRequest.DEFAULT_APP.equals(app) ? keyPrefix : keyPrefix + app + "/";
+            programs.add(new MiniProgram(app, appId, tokens, new CallPacer(callsPerMinute), new ObjectKeys(appId, prefix)));
+        }
+        return new MiniPrograms(programs);
     }
 
     @BindToRegistry("tokenReadiness")
-    public TokenReadiness tokenReadiness(@BeanInject("accessTokenCache") AccessTokenCache tokens) {
-        return new TokenReadiness(tokens);
+    public TokenReadiness tokenReadiness(@BeanInject("miniPrograms") MiniPrograms programs) {
+        return new TokenReadiness(programs);
     }
 
     @BindToRegistry("bucketCheck")
@@ -137,21 +172,19 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return new StorageReadiness(new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ZERO));
     }
 
-    @BindToRegistry("getUnlimited")
-    public GetUnlimitedCall getUnlimited(@BeanInject("accessTokenCache") AccessTokenCache tokens,
-                                         @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
-                                         @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs) {
-        return new GetUnlimitedCall(tokens, new CallPacer(callsPerMinute), Duration.ofMillis(quotaPauseMs), mapper, metrics);
+    @BindToRegistry("wechatCode")
+    public WechatCodeCall wechatCode(@BeanInject("miniPrograms") MiniPrograms programs,
+                                     @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
+                                     @PropertyInject("wechat.limited.warn-at") int warnAt) {
+        return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics));
     }
 
     @BindToRegistry("codeStorage")
-    public CodeStorage codeStorage(@PropertyInject("wechat.app.id") String appId,
-                                   @PropertyInject("s3.key-prefix") String prefix,
+    public CodeStorage codeStorage(@BeanInject("miniPrograms") MiniPrograms programs,
                                    @PropertyInject("s3.bucket") String bucket,
                                    @PropertyInject("wxacode.known-objects.max-entries") int knownMax,
                                    @PropertyInject("wxacode.known-objects.lifetime-seconds") int knownSeconds) {
-        return new CodeStorage(new ObjectKeys(appId, prefix), bucket,
-                new KnownObjects(knownMax, Duration.ofSeconds(knownSeconds), Clock.systemUTC()));
+        return new CodeStorage(programs, bucket, new KnownObjects(knownMax, Duration.ofSeconds(knownSeconds), Clock.systemUTC()));
     }
 
     @BindToRegistry("kafkaEnvelope")

@@ -18,6 +18,10 @@ public final class FlowProperties {
     /** Set to the errcode when WeChat refused the access token (40001, 40014, 42001). */
     public static final String TOKEN_REJECTED = "wxacodeTokenRejected";
     public static final String IMAGE_FORMAT = "wxacodeImageFormat";
+    /** WeChat's count of the app's limited codes (the Num-Used header), after this one. */
+    public static final String NUM_USED = "wxacodeNumUsed";
+    /** Below wechat.base-url: which of WeChat's three code APIs this request calls. */
+    public static final String API_PATH = "wxacodeApiPath";
     /** The object being put; becomes {@link #STORED} once S3 has confirmed it. */
     public static final String PENDING = "wxacodePending";
     public static final String STORED = "wxacodeStored";

@@ -54,7 +54,7 @@ class JsonLogTest extends PipelineTestSupport {
         assertTrue(lines.size() > 10, lines.size() + " lines");
         lines.forEach(l -> assertTrue(l.has("@timestamp") && l.has("log.level") && l.has("message"), l.toString()));
         assertTrue(lines.stream().anyMatch(l -> l.path("log.logger").asText().equals("dev.wxacode.requests")
-                        && l.path("message").asText().startsWith("Request json-log-1 over http: ok, stored s3://")),
+                        && l.path("message").asText().startsWith("Request json-log-1 over http for app default (unlimited): ok, stored s3://")),
                 "the request's line");
     }
 }

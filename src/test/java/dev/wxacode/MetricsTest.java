@@ -40,9 +40,9 @@ class MetricsTest extends PipelineTestSupport {
         assertEquals(1, delta(before, after, OK_REUSED));
         assertEquals(1, delta(before, after, "wxacode_requests_total{ingress=\"http\",outcome=\"invalid_request\",reused=\"false\"}"));
         assertEquals(1, delta(before, after, "wxacode_requests_total{ingress=\"http\",outcome=\"wechat_rejected\",reused=\"false\"}"));
-        assertEquals(3, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",errcode=\"0\"}"));
-        assertEquals(1, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",errcode=\"41030\"}"));
-        assertEquals(1, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",errcode=\"http_503\"}"));
+        assertEquals(3, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",app=\"default\",errcode=\"0\"}"));
+        assertEquals(1, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",app=\"default\",errcode=\"41030\"}"));
+        assertEquals(1, delta(before, after, "wxacode_wechat_calls_total{api=\"getwxacodeunlimit\",app=\"default\",errcode=\"http_503\"}"));
         assertEquals(1, delta(before, after, "wxacode_retries_total{ingress=\"http\"}"));
         assertEquals(6, delta(before, after, "wxacode_request_duration_seconds_count{ingress=\"http\"}"));
         assertEquals(0, after.get("wxacode_requests_in_flight{ingress=\"http\"}"));
@@ -60,9 +60,9 @@ class MetricsTest extends PipelineTestSupport {
         }
 
         Map<String, Double> after = scrape();
-        assertEquals(sim().tokenCalls(), after.get("wxacode_token_fetches_total{outcome=\"ok\"}")
-                - before.getOrDefault("wxacode_token_fetches_total{outcome=\"ok\"}", 0.0), 0.0);
-        assertEquals(1.0, after.get("wxacode_token_fetches_total{outcome=\"ok\"}"), "one fetch since the start, for all requests");
+        assertEquals(sim().tokenCalls(), after.get("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}")
+                - before.getOrDefault("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}", 0.0), 0.0);
+        assertEquals(1.0, after.get("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}"), "one fetch since the start, for all requests");
     }
 
     @Test

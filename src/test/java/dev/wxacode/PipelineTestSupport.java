@@ -113,6 +113,22 @@ public abstract class PipelineTestSupport {
         return s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key));
     }
 
+    /** GET on the management port, where health and metrics are served. */
+    protected static HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** One named check of a /observe/health answer. */
+    protected static JsonNode healthCheck(HttpResponse<String> health, String name) throws IOException {
+        for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health.body());
+    }
+
     /** Scans an image the way a phone would. */
     protected static CodeContent decode(byte[] image) throws IOException, NotFoundException {
         BufferedImage picture = ImageIO.read(new ByteArrayInputStream(image));

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The service's own measures, beside Camel's route metrics, all named wxacode_* and scraped at
- * /observe/metrics. Tags carry no request data and no secret: ingress, outcome, errcode.
+ * /observe/metrics. Tags carry no request data and no secret: ingress, outcome, app, api, errcode.
  */
 public final class PipelineMetrics {
 
@@ -25,6 +25,7 @@ public final class PipelineMetrics {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> limitedUsed = new ConcurrentHashMap<>();
     private volatile Supplier<MeterRegistry> source = () -> null;
     private volatile MeterRegistry registry;
 
@@ -48,6 +49,7 @@ public final class PipelineMetrics {
                     inFlight.clear();
                     counters.clear();
                     timers.clear();
+                    limitedUsed.clear();
                     for (String ingress : INGRESSES) {
                         inFlight.put(ingress, chosen.gauge("wxacode.requests.in.flight", Tags.of("ingress", ingress), new AtomicInteger()));
                     }
@@ -80,15 +82,22 @@ public final class PipelineMetrics {
     }
 
     /** @param errcode 0 for an image, WeChat's errcode, or http_NNN for an answer that was neither */
-    public void wechatAnswered(String api, String errcode) {
-        counter("wxacode.wechat.calls", "WeChat API calls by API and errcode (0: an image)", "api", api, "errcode", errcode)
-                .increment();
+    public void wechatAnswered(String app, String api, String errcode) {
+        counter("wxacode.wechat.calls", "WeChat code API calls by app, API and errcode (0: an image)",
+                "app", app, "api", api, "errcode", errcode).increment();
     }
 
     /** @param outcome ok, or the failure's class: refused, unavailable */
-    public void tokenFetched(String outcome) {
+    public void tokenFetched(String app, String outcome) {
         counter("wxacode.token.fetches", "Access tokens fetched (a fetch shared by waiting callers counts once)",
-                "outcome", outcome).increment();
+                "app", app, "outcome", outcome).increment();
+    }
+
+    /** WeChat's Num-Used: the app's limited codes so far, of the lifetime cap of 100,000. */
+    public void limitedCodesUsed(String app, int used) {
+        MeterRegistry registry = registry();
+        limitedUsed.computeIfAbsent(app, a -> registry.gauge("wxacode.limited.codes.used", Tags.of("app", a), new AtomicInteger()))
+                .set(used);
     }
 
     public void retried(String ingress) {
@@ -99,7 +108,7 @@ public final class PipelineMetrics {
     public void paced(long waitedNanos) {
         MeterRegistry registry = registry();
         timers.computeIfAbsent("wxacode.pacing.delay", k -> Timer.builder("wxacode.pacing.delay")
-                        .description("How long getUnlimited calls waited for their slot under quota pacing")
+                        .description("How long WeChat code calls waited for their slot under their app's quota pacing")
                         .register(registry))
                 .record(waitedNanos, TimeUnit.NANOSECONDS);
     }

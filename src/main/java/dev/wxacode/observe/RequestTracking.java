@@ -1,6 +1,7 @@
 package dev.wxacode.observe;
 
 import dev.wxacode.FlowProperties;
+import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.StoredCode;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -42,12 +43,16 @@ public final class RequestTracking {
         boolean reused = code != null && code.reused();
         metrics.requestFinished(ingress, outcome, reused, nanos);
         String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, "-", String.class);
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        // a request refused on the way in has no app or type yet
+        String app = request == null ? "-" : request.effectiveApp();
+        String type = request == null ? "-" : request.effectiveType().wireName();
         long millis = nanos / 1_000_000;
         if (code != null) {
-            LOG.info("Request {} over {}: ok, {} {} ({} bytes) in {} ms", requestId, ingress,
+            LOG.info("Request {} over {} for app {} ({}): ok, {} {} ({} bytes) in {} ms", requestId, ingress, app, type,
                     reused ? "reused" : "stored", code.fileId(), code.size(), millis);
         } else {
-            LOG.info("Request {} over {}: {} in {} ms", requestId, ingress, outcome, millis);
+            LOG.info("Request {} over {} for app {} ({}): {} in {} ms", requestId, ingress, app, type, outcome, millis);
         }
     }
 }

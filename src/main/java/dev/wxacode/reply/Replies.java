@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
 import dev.wxacode.MessageHeaders;
 import dev.wxacode.request.InvalidRequestException;
+import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.StoredCode;
+import dev.wxacode.wechat.CodeKind;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -40,7 +42,8 @@ public final class Replies {
         String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
         // the line in the log comes from RequestTracking, once the reply is out
         exchange.setProperty(FlowProperties.OUTCOME, "ok");
-        answer(exchange, 200, WxacodeReply.ok(requestId, code, displayUrls.urlFor(code).orElse(null)));
+        answer(exchange, 200, WxacodeReply.ok(requestId, code, exchange.getProperty(FlowProperties.NUM_USED, Integer.class),
+                displayUrls.urlFor(code).orElse(null)));
     }
 
     public void failure(Exchange exchange) {
@@ -64,11 +67,12 @@ public final class Replies {
                     null, true, null);
             LOG.warn("Request {}: object storage failed: {}", requestId, cause.getMessage());
         } else if (cause instanceof IOException) {
-            // camel-http's connection failures and timeouts towards getUnlimited
+            // camel-http's connection failures and timeouts towards WeChat's code APIs
+            String what = calledApi(exchange);
             status = 503;
-            error = new ReplyError("wechat_unavailable", "WeChat getUnlimited is unavailable: " + cause.getClass().getSimpleName(),
+            error = new ReplyError("wechat_unavailable", what + " is unavailable: " + cause.getClass().getSimpleName(),
                     null, true, null);
-            LOG.warn("Request {}: WeChat getUnlimited unreachable: {}", requestId, cause.getClass().getName());
+            LOG.warn("Request {}: {} unreachable: {}", requestId, what, cause.getClass().getName());
         } else {
             status = 500;
             error = new ReplyError("internal_error", "internal error; the service log has the details", null, true, null);
@@ -98,6 +102,11 @@ public final class Replies {
         }
         exchange.setProperty(FlowProperties.REQUEST_ID, requestId);
         return requestId;
+    }
+
+    private static String calledApi(Exchange exchange) {
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        return (request == null ? CodeKind.UNLIMITED : request.effectiveType()).what();
     }
 
     /** The reply as JSON bytes, ready for any ingress to send as it is. */

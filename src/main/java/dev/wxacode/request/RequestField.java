@@ -9,8 +9,11 @@ import java.util.Optional;
  */
 public enum RequestField {
     REQUEST_ID("requestId", "requestId"),
+    APP("app", "app"),
+    TYPE("type", "type"),
     SCENE("scene", "scene"),
     PAGE("page", "page"),
+    PATH("path", "path"),
     CHECK_PATH("check_path", "checkPath"),
     ENV_VERSION("env_version", "envVersion"),
     WIDTH("width", "width"),

@@ -7,12 +7,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.wechat.CodeKind;
 
 /**
  * Turns the raw bytes of a request into a {@link WxacodeRequest}: size limit, JSON syntax, known
@@ -26,12 +28,15 @@ public final class RequestReader {
 
     private final ObjectMapper mapper;
     private final int maxBytes;
+    private final Set<String> apps;
 
-    public RequestReader(ObjectMapper mapper, int maxBytes) {
+    /** @param apps the names of the configured mini programs, which a request's {@code app} must be one of */
+    public RequestReader(ObjectMapper mapper, int maxBytes, Set<String> apps) {
         this.mapper = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         // the schema is two levels deep; anything far deeper is an attack on the parser, not a request
         this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
         this.maxBytes = maxBytes;
+        this.apps = Set.copyOf(apps);
     }
 
     public WxacodeRequest read(byte[] body) {
@@ -47,8 +52,11 @@ public final class RequestReader {
         int firstTypeError = violations.size();
         WxacodeRequest request = new WxacodeRequest(
                 text(given, RequestField.REQUEST_ID, violations),
+                text(given, RequestField.APP, violations),
+                kind(given, violations),
                 text(given, RequestField.SCENE, violations),
                 text(given, RequestField.PAGE, violations),
+                text(given, RequestField.PATH, violations),
                 bool(given, RequestField.CHECK_PATH, violations),
                 text(given, RequestField.ENV_VERSION, violations),
                 integer(given, RequestField.WIDTH, violations),
@@ -57,7 +65,7 @@ public final class RequestReader {
                 bool(given, RequestField.IS_HYALINE, violations));
         // value rules for the fields whose type was right: one round trip shows every problem
         List<Violation> typeErrors = List.copyOf(violations.subList(firstTypeError, violations.size()));
-        RequestRules.check(request).stream()
+        RequestRules.check(request, apps).stream()
                 .filter(rule -> typeErrors.stream().noneMatch(v -> sameField(v, rule)))
                 .forEach(violations::add);
         if (!violations.isEmpty()) {
@@ -121,6 +129,18 @@ public final class RequestReader {
             return null;
         }
         return g.value().textValue();
+    }
+
+    private static CodeKind kind(Map<RequestField, Given> given, List<Violation> violations) {
+        String name = text(given, RequestField.TYPE, violations);
+        if (name == null) {
+            return null;
+        }
+        Optional<CodeKind> kind = CodeKind.named(name);
+        if (kind.isEmpty()) {
+            violations.add(new Violation(given.get(RequestField.TYPE).name(), "must be one of unlimited, limited, qrcode (was \"" + name + "\")"));
+        }
+        return kind.orElse(null);
     }
 
     private static Boolean bool(Map<RequestField, Given> given, RequestField field, List<Violation> violations) {

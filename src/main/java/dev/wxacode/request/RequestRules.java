@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.wxacode.wechat.CodeKind;
+
 /**
- * WeChat's rules for getUnlimited (shared/wechat-api.md), checked before any call so that a
- * request that cannot succeed costs neither a token nor a share of the 5000/min quota.
+ * WeChat's rules for the three code kinds (shared/wechat-api.md), checked before any call so that
+ * a request that cannot succeed costs neither a token nor a share of the quota, nor one of the
+ * 100,000 limited codes.
  */
 public final class RequestRules {
 
@@ -25,10 +28,30 @@ public final class RequestRules {
     private RequestRules() {
     }
 
-    public static List<Violation> check(WxacodeRequest r) {
+    /** @param apps the names of the configured mini programs */
+    public static List<Violation> check(WxacodeRequest r, Set<String> apps) {
         List<Violation> v = new ArrayList<>();
-        checkScene(r.scene(), v);
-        checkPage(r.page(), v);
+        checkApp(r.app(), apps, v);
+        CodeKind kind = r.effectiveType();
+        if (kind == CodeKind.UNLIMITED) {
+            checkScene(r.scene(), v);
+            checkPage(r.page(), v);
+            notUsed(r.path(), "path", "is for type limited or qrcode; an unlimited code takes scene and page", v);
+        } else {
+            checkPath(r.path(), kind, v);
+            String unused = kind == CodeKind.LIMITED
+                    ? "is not used by type limited: path carries the page and its query"
+                    : "is not used by type qrcode: it takes path and width only";
+            notUsed(r.scene(), "scene", unused, v);
+            notUsed(r.page(), "page", unused, v);
+            notUsed(r.checkPath(), "check_path", unused, v);
+            if (kind == CodeKind.QRCODE) {
+                notUsed(r.envVersion(), "env_version", unused, v);
+                notUsed(r.autoColor(), "auto_color", unused, v);
+                notUsed(r.lineColor(), "line_color", unused, v);
+                notUsed(r.isHyaline(), "is_hyaline", unused, v);
+            }
+        }
         if (r.envVersion() != null && !ENV_VERSIONS.contains(r.envVersion())) {
             v.add(new Violation("env_version", "must be one of release, trial, develop (was \"" + r.envVersion() + "\")"));
         }
@@ -39,6 +62,36 @@ public final class RequestRules {
             v.add(new Violation("requestId", "must be 1 to " + REQUEST_ID_MAX + " visible ASCII characters"));
         }
         return v;
+    }
+
+    private static void checkApp(String app, Set<String> apps, List<Violation> v) {
+        if (app == null && !apps.contains(WxacodeRequest.DEFAULT_APP)) {
+            v.add(new Violation("app", "is required: no app named " + WxacodeRequest.DEFAULT_APP + " is configured (configured: "
+                    + sorted(apps) + ")"));
+        } else if (app != null && !apps.contains(app)) {
+            v.add(new Violation("app", "must be one of the configured apps: " + sorted(apps) + " (was \"" + app + "\")"));
+        }
+    }
+
+    private static String sorted(Set<String> names) {
+        return String.join(", ", names.stream().sorted().toList());
+    }
+
+    private static void checkPath(String path, CodeKind kind, List<Violation> v) {
+        if (path == null) {
+            v.add(new Violation("path", "is required for type " + kind.wireName()));
+        } else if (path.isEmpty() || path.length() > kind.pathMax()) {
+            v.add(new Violation("path", "must be 1 to " + kind.pathMax() + " characters for type " + kind.wireName()
+                    + " (was " + path.length() + ")"));
+        } else if (!VISIBLE_ASCII.matcher(path).matches()) {
+            v.add(new Violation("path", "must be visible ASCII characters without spaces (URL-encode the query's values)"));
+        }
+    }
+
+    private static void notUsed(Object value, String field, String rule, List<Violation> v) {
+        if (value != null) {
+            v.add(new Violation(field, rule));
+        }
     }
 
     private static void checkScene(String scene, List<Violation> v) {

@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.wxacode.FlowProperties;
+import dev.wxacode.apps.MiniPrograms;
 import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.wechat.CodeKind;
 import dev.wxacode.wechat.ImageFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,12 +18,12 @@ public final class CodeStorage {
 
     static final String META_SHA256 = "sha256";
 
-    private final ObjectKeys keys;
+    private final MiniPrograms programs;
     private final String bucket;
     private final KnownObjects known;
 
-    public CodeStorage(ObjectKeys keys, String bucket, KnownObjects known) {
-        this.keys = keys;
+    public CodeStorage(MiniPrograms programs, String bucket, KnownObjects known) {
+        this.programs = programs;
         this.bucket = bucket;
         this.known = known;
     }
@@ -35,7 +37,9 @@ public final class CodeStorage {
         exchange.removeProperty(FlowProperties.PENDING);
         exchange.removeProperty(FlowProperties.IMAGE_FORMAT);
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
-        String key = keys.keyFor(exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class));
+        exchange.removeProperty(FlowProperties.NUM_USED);
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        String key = programs.of(request).keys().keyFor(request);
         exchange.setProperty(FlowProperties.OBJECT_KEY, key);
         exchange.getMessage().setHeader(AWS2S3Constants.KEY, key);
     }
@@ -64,10 +68,19 @@ public final class CodeStorage {
         String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
         String sha256 = ObjectKeys.sha256Hex(image);
 
+        // what the code opens, for whoever browses the bucket; all visible ASCII, as S3 metadata must be
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("scene", request.scene());
-        metadata.put("page", request.effectivePage());
-        metadata.put("env-version", request.effectiveEnvVersion());
+        metadata.put("app", request.effectiveApp());
+        metadata.put("type", request.effectiveType().wireName());
+        if (request.effectiveType() == CodeKind.UNLIMITED) {
+            metadata.put("scene", request.scene());
+            metadata.put("page", request.effectivePage());
+        } else {
+            metadata.put("path", request.path());
+        }
+        if (request.effectiveType() != CodeKind.QRCODE) {
+            metadata.put("env-version", request.effectiveEnvVersion());
+        }
         metadata.put(META_SHA256, sha256);
 
         Message message = exchange.getMessage();

@@ -7,9 +7,10 @@ import java.util.HexFormat;
 
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.wechat.CodeKind;
 
 /**
- * Content-addressed object keys: the SHA-256 of the app id and the request's effective
+ * Content-addressed object keys: the SHA-256 of the app id, the code's kind and the request's effective
  * parameters (WeChat's defaults applied, so leaving out {@code width} and sending 430 are the same
  * code). The same request always lands on the same key, which lets a repeat be answered from S3
  * and makes retries idempotent. The request id is not part of it.
@@ -29,18 +30,21 @@ public final class ObjectKeys {
 
     public String keyFor(WxacodeRequest r) {
         LineColor color = r.effectiveLineColor();
-        // newline-separated: no field may contain one (scene and page are visible ASCII)
-        String canonical = String.join("\n",
-                VERSION,
-                appId,
-                r.scene(),
-                r.effectivePage(),
-                Boolean.toString(r.effectiveCheckPath()),
-                r.effectiveEnvVersion(),
+        CodeKind kind = r.effectiveType();
+        String look = String.join("\n",
                 Integer.toString(r.effectiveWidth()),
                 Boolean.toString(r.effectiveAutoColor()),
                 color.r() + "," + color.g() + "," + color.b(),
                 Boolean.toString(r.effectiveHyaline()));
+        // newline-separated: no field may contain one (scene, page and path are visible ASCII)
+        String canonical = switch (kind) {
+            // the form keys had before there were other kinds, so codes stored then are still found
+            case UNLIMITED -> String.join("\n", VERSION, appId, r.scene(), r.effectivePage(),
+                    Boolean.toString(r.effectiveCheckPath()), r.effectiveEnvVersion(), look);
+            case LIMITED -> String.join("\n", VERSION, appId, kind.wireName(), r.path(), r.effectiveEnvVersion(), look);
+            // a classic QR code has a path and a width, nothing else
+            case QRCODE -> String.join("\n", VERSION, appId, kind.wireName(), r.path(), Integer.toString(r.effectiveWidth()));
+        };
         return prefix + sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -32,8 +32,11 @@ final class TokenAnswer {
         }
     }
 
-    /** @param scrub removes anything secret from text that goes into an exception */
-    static AccessToken read(ObjectMapper mapper, byte[] body, String what, UnaryOperator<String> scrub) {
+    /**
+     * @param app   the app the token is for, whose settings a configuration fault names
+     * @param scrub removes anything secret from text that goes into an exception
+     */
+    static AccessToken read(ObjectMapper mapper, byte[] body, String what, String app, UnaryOperator<String> scrub) {
         JsonNode answer;
         try {
             answer = mapper.readTree(body);
@@ -45,7 +48,7 @@ final class TokenAnswer {
         }
         int errcode = answer == null ? 0 : answer.path("errcode").asInt(0);
         String errmsg = scrub.apply(answer == null ? "" : answer.path("errmsg").asText(""));
-        String hint = TokenConfigurationException.hintFor(errcode);
+        String hint = TokenConfigurationException.hintFor(errcode, app);
         if (hint != null) {
             throw new TokenConfigurationException(errcode, hint);
         }

@@ -1,6 +1,8 @@
 package dev.wxacode.token;
 
+import dev.wxacode.apps.AppSettings;
 import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.request.WxacodeRequest;
 
 /**
  * WeChat refused to issue a token because of how this service is set up (wrong app id or secret,
@@ -25,18 +27,27 @@ public final class TokenConfigurationException extends WxacodeException {
                 + hint, 0);
     }
 
-    /** The setting to fix for each configuration errcode of the token endpoints. */
-    public static String hintFor(int errcode) {
+    /** The setting to fix for each configuration errcode of the token endpoints, for the named app. */
+    public static String hintFor(int errcode, String app) {
+        String id = setting(app, "id");
+        String secret = setting(app, "secret");
+        String which = WxacodeRequest.DEFAULT_APP.equals(app) ? "" : " of app " + app;
         return switch (errcode) {
-            case 40013 -> "the app id is invalid; check wechat.app.id (WECHAT_APP_ID)";
-            case 40125 -> "the app secret is invalid; check wechat.app.secret (WECHAT_APP_SECRET)";
-            case 40164 -> "this server's IP address is not on the app's API IP whitelist; add it in the mini program admin console";
-            case 40243 -> "the app secret is frozen; reset it in the admin console and update wechat.app.secret (WECHAT_APP_SECRET)";
-            case 41002 -> "no app id is configured; set wechat.app.id (WECHAT_APP_ID)";
-            case 41004 -> "no app secret is configured; set wechat.app.secret (WECHAT_APP_SECRET)";
+            case 40013 -> "the app id" + which + " is invalid; check " + id;
+            case 40125 -> "the app secret" + which + " is invalid; check " + secret;
+            case 40164 -> "this server's IP address is not on the API IP whitelist" + which + "; add it in the mini program admin console";
+            case 40243 -> "the app secret" + which + " is frozen; reset it in the admin console and update " + secret;
+            case 41002 -> "no app id is configured" + which + "; set " + id;
+            case 41004 -> "no app secret is configured" + which + "; set " + secret;
             case 40002 -> "the grant type was refused; check wechat.token.endpoint";
             default -> null;
         };
+    }
+
+    /** e.g. "wechat.app.secret (WECHAT_APP_SECRET)" */
+    private static String setting(String app, String name) {
+        String key = AppSettings.key(app, name);
+        return key + " (" + AppSettings.environmentName(key) + ")";
     }
 
     @Override

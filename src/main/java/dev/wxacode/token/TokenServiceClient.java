@@ -24,15 +24,20 @@ public final class TokenServiceClient implements TokenSource {
 
     private final HttpClient http;
     private final ObjectMapper mapper;
+    private final String app;
     private final URI url;
     private final String apiKey;
     private final Duration responseTimeout;
 
-    /** @param apiKey sent as "Authorization: Bearer {apiKey}"; blank for none */
-    public TokenServiceClient(ObjectMapper mapper, String url, String apiKey, Duration connectTimeout,
+    /**
+     * @param url    the service's URL for this app ({appid} already replaced)
+     * @param apiKey sent as "Authorization: Bearer {apiKey}"; blank for none
+     */
+    public TokenServiceClient(ObjectMapper mapper, String app, String url, String apiKey, Duration connectTimeout,
                               Duration responseTimeout) {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.mapper = mapper;
+        this.app = app;
         this.url = URI.create(url);
         this.apiKey = apiKey == null ? "" : apiKey.trim();
         this.responseTimeout = responseTimeout;
@@ -56,8 +61,8 @@ public final class TokenServiceClient implements TokenSource {
         if (status != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
         }
-        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, this::scrub);
-        LOG.info("Fetched an access token from the token service, valid for {} s", token.expiresInSeconds());
+        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, app, this::scrub);
+        LOG.info("Fetched an access token for app {} from the token service, valid for {} s", app, token.expiresInSeconds());
         return token;
     }
 

@@ -28,16 +28,19 @@ public final class WechatTokenClient implements TokenSource {
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final String baseUrl;
+    private final String app;
     private final String appId;
     private final String appSecret;
     private final TokenEndpoint endpoint;
     private final Duration responseTimeout;
 
-    public WechatTokenClient(ObjectMapper mapper, String baseUrl, String appId, String appSecret,
+    /** @param app the app's name in this service, which error messages use to name its settings */
+    public WechatTokenClient(ObjectMapper mapper, String baseUrl, String app, String appId, String appSecret,
                              TokenEndpoint endpoint, Duration connectTimeout, Duration responseTimeout) {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.mapper = mapper;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.app = app;
         this.appId = appId;
         this.appSecret = appSecret;
         this.endpoint = endpoint;
@@ -51,9 +54,9 @@ public final class WechatTokenClient implements TokenSource {
         if (response.statusCode() != 200) {
             throw WechatUnavailableException.unavailable(WHAT, "HTTP " + response.statusCode());
         }
-        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, this::scrub);
-        LOG.info("Fetched a WeChat access token from the {} endpoint, valid for {} s",
-                endpoint.name().toLowerCase(), token.expiresInSeconds());
+        AccessToken token = TokenAnswer.read(mapper, response.body(), WHAT, app, this::scrub);
+        LOG.info("Fetched a WeChat access token for app {} from the {} endpoint, valid for {} s",
+                app, endpoint.name().toLowerCase(), token.expiresInSeconds());
         return token;
     }
 

@@ -11,13 +11,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.wechat.CodeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestReaderTest {
 
-    private final RequestReader reader = new RequestReader(new ObjectMapper(), 16384);
+    private final RequestReader reader = new RequestReader(new ObjectMapper(), 16384, Set.of("default", "shop"));
 
     private WxacodeRequest read(String json) {
         return reader.read(json.getBytes(StandardCharsets.UTF_8));
@@ -42,7 +43,7 @@ class RequestReaderTest {
                  "envVersion":"trial","width":300,"autoColor":true,
                  "lineColor":{"r":1,"g":2,"b":3},"isHyaline":true}""");
 
-        assertEquals(new WxacodeRequest("r-1", "a=1", "pages/index/index", false, "trial", 300, true,
+        assertEquals(WxacodeRequest.unlimited("r-1", "a=1", "pages/index/index", false, "trial", 300, true,
                 new LineColor(1, 2, 3), true), snake);
         assertEquals(snake, camel);
     }
@@ -188,7 +189,7 @@ class RequestReaderTest {
 
     @Test
     void bodyOverMaxBytesIsTooLarge() {
-        RequestReader small = new RequestReader(new ObjectMapper(), 64);
+        RequestReader small = new RequestReader(new ObjectMapper(), 64, java.util.Set.of("default"));
         byte[] body = ("{\"scene\":\"x\",\"page\":\"" + "p".repeat(60) + "\"}").getBytes(StandardCharsets.UTF_8);
 
         assertThrows(RequestTooLargeException.class, () -> small.read(body));
@@ -197,7 +198,7 @@ class RequestReaderTest {
     @Test
     void bodyOfExactlyMaxBytesIsRead() {
         byte[] body = "{\"scene\":\"x\"}".getBytes(StandardCharsets.UTF_8);
-        RequestReader exact = new RequestReader(new ObjectMapper(), body.length);
+        RequestReader exact = new RequestReader(new ObjectMapper(), body.length, java.util.Set.of("default"));
 
         assertEquals("x", exact.read(body).scene());
     }
@@ -215,5 +216,69 @@ class RequestReaderTest {
         InvalidRequestException e = rejected("{\"requestId\":\"req-42\",\"scene\":\"a%b\"}");
 
         assertEquals("req-42", e.requestId());
+    }
+
+    // ---- apps and code kinds ----------------------------------------------------------------------
+
+    @Test
+    void appAndTypeDefaultToTheDefaultAppAndUnlimited() {
+        WxacodeRequest r = read("{\"scene\":\"a=1\"}");
+        assertNull(r.app());
+        assertEquals("default", r.effectiveApp());
+        assertEquals(CodeKind.UNLIMITED, r.effectiveType());
+    }
+
+    @Test
+    void aConfiguredAppIsAcceptedAndAnUnknownOneIsRejectedNamingTheConfiguredOnes() {
+        assertEquals("shop", read("{\"app\":\"shop\",\"scene\":\"a=1\"}").app());
+        InvalidRequestException e = rejected("{\"app\":\"mall\",\"scene\":\"a=1\"}");
+        assertEquals(Set.of("app"), fields(e));
+        assertTrue(e.violations().get(0).rule().contains("default, shop"), e.getMessage());
+    }
+
+    @Test
+    void withoutADefaultAppTheAppIsRequired() {
+        RequestReader shopOnly = new RequestReader(new ObjectMapper(), 16384, Set.of("shop"));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> shopOnly.read("{\"scene\":\"a=1\"}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Set.of("app"), fields(e));
+    }
+
+    @Test
+    void anUnknownTypeIsRejectedNamingTheKinds() {
+        InvalidRequestException e = rejected("{\"type\":\"square\",\"scene\":\"a=1\"}");
+        assertTrue(fields(e).contains("type"), e.getMessage());
+        assertTrue(e.getMessage().contains("unlimited, limited, qrcode"), e.getMessage());
+    }
+
+    @Test
+    void limitedTakesAPathWithItsQueryUpTo1024Characters() {
+        WxacodeRequest r = read("{\"type\":\"limited\",\"path\":\"pages/shop/detail?id=9&from=poster\",\"width\":300}");
+        assertEquals(CodeKind.LIMITED, r.type());
+        assertEquals("pages/shop/detail?id=9&from=poster", r.path());
+        read("{\"type\":\"limited\",\"path\":\"" + "p".repeat(1024) + "\"}");
+        assertEquals(Set.of("path"), fields(rejected("{\"type\":\"limited\",\"path\":\"" + "p".repeat(1025) + "\"}")));
+        assertEquals(Set.of("path"), fields(rejected("{\"type\":\"limited\",\"path\":\"\"}")));
+        assertEquals(Set.of("path"), fields(rejected("{\"type\":\"limited\"}")));
+        assertEquals(Set.of("path"), fields(rejected("{\"type\":\"limited\",\"path\":\"pages/a?q=two words\"}")));
+    }
+
+    @Test
+    void qrcodeTakesAPathUpTo128Characters() {
+        read("{\"type\":\"qrcode\",\"path\":\"" + "p".repeat(128) + "\"}");
+        InvalidRequestException e = rejected("{\"type\":\"qrcode\",\"path\":\"" + "p".repeat(129) + "\"}");
+        assertEquals(Set.of("path"), fields(e));
+        assertTrue(e.getMessage().contains("1 to 128 characters for type qrcode"), e.getMessage());
+    }
+
+    @Test
+    void fieldsOfAnotherKindAreRejectedNamingWhatTheKindTakes() {
+        InvalidRequestException limited = rejected("{\"type\":\"limited\",\"path\":\"pages/a\",\"scene\":\"a=1\",\"check_path\":false}");
+        assertEquals(Set.of("scene", "check_path"), fields(limited));
+        InvalidRequestException qrcode = rejected("{\"type\":\"qrcode\",\"path\":\"pages/a\",\"is_hyaline\":true,\"env_version\":\"trial\"}");
+        assertEquals(Set.of("is_hyaline", "env_version"), fields(qrcode));
+        assertTrue(qrcode.getMessage().contains("path and width only"), qrcode.getMessage());
+        InvalidRequestException unlimited = rejected("{\"scene\":\"a=1\",\"path\":\"pages/a\"}");
+        assertEquals(Set.of("path"), fields(unlimited));
     }
 }

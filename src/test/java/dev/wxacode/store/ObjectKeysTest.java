@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.wechat.CodeKind;
 import org.junit.jupiter.api.Test;
 
 class ObjectKeysTest {
@@ -15,11 +16,11 @@ class ObjectKeysTest {
     private final ObjectKeys keys = new ObjectKeys("wx-app-1", PREFIX);
 
     private static WxacodeRequest scene(String scene) {
-        return new WxacodeRequest(null, scene, null, null, null, null, null, null, null);
+        return WxacodeRequest.unlimited(null, scene, null, null, null, null, null, null, null);
     }
 
     private static WxacodeRequest full(String page, String env, Integer width, Boolean hyaline) {
-        return new WxacodeRequest(null, "s=1", page, null, env, width, null, null, hyaline);
+        return WxacodeRequest.unlimited(null, "s=1", page, null, env, width, null, null, hyaline);
     }
 
     @Test
@@ -29,7 +30,7 @@ class ObjectKeysTest {
 
     @Test
     void spelledOutDefaultsGiveSameKeyAsLeavingThemOut() {
-        WxacodeRequest explicit = new WxacodeRequest(null, "s=1", null, true, "release", 430, false,
+        WxacodeRequest explicit = WxacodeRequest.unlimited(null, "s=1", null, true, "release", 430, false,
                 new LineColor(0, 0, 0), false);
 
         assertEquals(keys.keyFor(scene("s=1")), keys.keyFor(explicit));
@@ -76,5 +77,23 @@ class ObjectKeysTest {
 
         assertTrue(key.startsWith(PREFIX), key);
         assertTrue(key.substring(PREFIX.length()).matches("[0-9a-f]{64}"), key);
+    }
+
+    @Test
+    void anUnlimitedCodeKeepsTheKeyItHadBeforeThereWereOtherKinds() {
+        // codes stored by earlier versions must still be found, not made again
+        String before = String.join("\n", "v1", "wx-app-1", "s=1", "", "true", "release", "430", "false", "0,0,0", "false");
+        assertEquals(PREFIX + ObjectKeys.sha256Hex(before.getBytes(java.nio.charset.StandardCharsets.UTF_8)), keys.keyFor(scene("s=1")));
+    }
+
+    private static WxacodeRequest path(CodeKind kind, String path) {
+        return new WxacodeRequest(null, null, kind, null, null, path, null, null, null, null, null, null);
+    }
+
+    @Test
+    void theSamePathAsLimitedAndAsQrcodeAreTwoCodes() {
+        assertNotEquals(keys.keyFor(path(CodeKind.LIMITED, "pages/a?id=1")), keys.keyFor(path(CodeKind.QRCODE, "pages/a?id=1")));
+        assertNotEquals(keys.keyFor(path(CodeKind.LIMITED, "pages/a?id=1")), keys.keyFor(path(CodeKind.LIMITED, "pages/a?id=2")));
+        assertEquals(keys.keyFor(path(CodeKind.QRCODE, "pages/a")), keys.keyFor(path(CodeKind.QRCODE, "pages/a").withRequestId("r")));
     }
 }

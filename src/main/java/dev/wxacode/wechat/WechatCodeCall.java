@@ -12,52 +12,55 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.FlowProperties;
-import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.MessageHeaders;
+import dev.wxacode.apps.MiniProgram;
+import dev.wxacode.apps.MiniPrograms;
+import dev.wxacode.observe.LimitedCodeUsage;
+import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.RequestField;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.token.AccessToken;
-import dev.wxacode.token.AccessTokenCache;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The steps around the camel-http call to getUnlimited: what goes out, and what the answer
- * means. WeChat answers errors with HTTP 200 and a JSON body, so the answer is judged by its
- * bytes, never by the status or the Content-Type alone.
+ * The steps around the camel-http call for a code (getUnlimited, getwxacode or createwxaqrcode):
+ * the app's token and quota slot, what goes out, and what the answer means. WeChat answers errors
+ * with HTTP 200 and a JSON body, so the answer is judged by its bytes, never by the status or the
+ * Content-Type alone.
  */
-public final class GetUnlimitedCall {
+public final class WechatCodeCall {
 
-    private static final String WHAT = "WeChat getUnlimited";
-    /** The API's name in metrics. */
-    private static final String API = "getwxacodeunlimit";
     private static final int QUOTA_EXCEEDED = 45009;
+    private static final String NUM_USED_HEADER = "Num-Used";
 
-    private final AccessTokenCache tokens;
-    private final CallPacer pacer;
+    private final MiniPrograms programs;
     private final Duration quotaPause;
     private final ObjectMapper mapper;
     private final PipelineMetrics metrics;
+    private final LimitedCodeUsage limitedUsage;
 
-    public GetUnlimitedCall(AccessTokenCache tokens, CallPacer pacer, Duration quotaPause, ObjectMapper mapper,
-                            PipelineMetrics metrics) {
-        this.tokens = tokens;
-        this.pacer = pacer;
+    public WechatCodeCall(MiniPrograms programs, Duration quotaPause, ObjectMapper mapper, PipelineMetrics metrics,
+                          LimitedCodeUsage limitedUsage) {
+        this.programs = programs;
         this.quotaPause = quotaPause;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.limitedUsage = limitedUsage;
     }
 
     /**
-     * Enriches the exchange with a cached token and turns it into the outgoing call, once the
-     * pacer gives this call its slot (every attempt is a call WeChat counts).
+     * Enriches the exchange with the app's cached token and turns it into the outgoing call, once
+     * the app's pacer gives this call its slot (every attempt is a call WeChat counts).
      */
     public void prepare(Exchange exchange) throws JsonProcessingException {
         WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
-        AccessToken token = tokens.get();
-        metrics.paced(pacer.awaitSlot());
+        MiniProgram program = programs.of(request);
+        AccessToken token = program.tokens().get();
+        metrics.paced(program.pacer().awaitSlot());
         exchange.setProperty(FlowProperties.ACCESS_TOKEN, token);
+        exchange.setProperty(FlowProperties.API_PATH, request.effectiveType().apiPath());
         exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
         Message message = exchange.getMessage();
         // whatever arrived with the request (HTTP or Kafka headers) must not be sent to WeChat
@@ -70,9 +73,13 @@ public final class GetUnlimitedCall {
     /** WeChat's snake_case names, and only the fields the caller set: WeChat applies its own defaults. */
     static Map<String, Object> wechatBody(WxacodeRequest r) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put(RequestField.SCENE.wechatName(), r.scene());
-        putIfSet(body, RequestField.PAGE, r.page());
-        putIfSet(body, RequestField.CHECK_PATH, r.checkPath());
+        if (r.effectiveType() == CodeKind.UNLIMITED) {
+            body.put(RequestField.SCENE.wechatName(), r.scene());
+            putIfSet(body, RequestField.PAGE, r.page());
+            putIfSet(body, RequestField.CHECK_PATH, r.checkPath());
+        } else {
+            body.put(RequestField.PATH.wechatName(), r.path());
+        }
         putIfSet(body, RequestField.ENV_VERSION, r.envVersion());
         putIfSet(body, RequestField.WIDTH, r.width());
         putIfSet(body, RequestField.AUTO_COLOR, r.autoColor());
@@ -95,42 +102,59 @@ public final class GetUnlimitedCall {
      * anything else throws the failure it stands for.
      */
     public void classify(Exchange exchange) {
+        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+        MiniProgram program = programs.of(request);
+        CodeKind kind = request.effectiveType();
+        String what = kind.what();
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String numUsed = message.getHeader(NUM_USED_HEADER, String.class);
         byte[] body = message.getBody(byte[].class);
         // WeChat's response headers and the query carrying the token go no further
         MessageHeaders.clear(message);
         if (status == null || status != 200) {
-            metrics.wechatAnswered(API, "http_" + status);
-            throw WechatUnavailableException.unavailable(WHAT, "HTTP " + status);
+            metrics.wechatAnswered(program.name(), kind.apiName(), "http_" + status);
+            throw WechatUnavailableException.unavailable(what, "HTTP " + status);
         }
         Optional<ImageFormat> format = ImageFormat.detect(body);
         if (format.isPresent()) {
-            metrics.wechatAnswered(API, "0");
+            metrics.wechatAnswered(program.name(), kind.apiName(), "0");
             message.setBody(body);
             exchange.setProperty(FlowProperties.IMAGE_FORMAT, format.get());
+            if (kind.isLimited()) {
+                limitedUsage.parse(numUsed).ifPresent(used -> {
+                    exchange.setProperty(FlowProperties.NUM_USED, used);
+                    limitedUsage.record(program.name(), used);
+                });
+            }
             return;
         }
-        JsonNode error = parseError(body);
+        JsonNode error = parseError(body, what);
         int errcode = error.get("errcode").asInt();
-        metrics.wechatAnswered(API, Integer.toString(errcode));
+        metrics.wechatAnswered(program.name(), kind.apiName(), Integer.toString(errcode));
         String errmsg = error.path("errmsg").asText("");
         switch (Errcode.classOf(errcode)) {
             case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);
             case TRANSIENT -> {
                 if (errcode == QUOTA_EXCEEDED) {
-                    pacer.slowDown(quotaPause);
+                    program.pacer().slowDown(quotaPause);
                 }
-                throw WechatUnavailableException.busy(WHAT, errcode, errmsg);
+                throw WechatUnavailableException.busy(what, errcode, errmsg);
             }
-            case PERMANENT -> throw new WechatRejectedException(errcode, errmsg);
-            default -> throw WechatUnavailableException.unexpected(WHAT, errcode, errmsg);
+            case PERMANENT -> {
+                if (errcode == Errcode.LIFETIME_CAP_REACHED) {
+                    limitedUsage.capReached(program.name());
+                }
+                throw new WechatRejectedException(errcode, errmsg);
+            }
+            default -> throw WechatUnavailableException.unexpected(what, errcode, errmsg);
         }
     }
 
-    /** Drops the refused token from the cache, unless another request already replaced it. */
+    /** Drops the refused token from the app's cache, unless another request already replaced it. */
     public void dropRejectedToken(Exchange exchange) {
-        tokens.invalidate(exchange.getProperty(FlowProperties.ACCESS_TOKEN, AccessToken.class));
+        programs.of(exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class)).tokens()
+                .invalidate(exchange.getProperty(FlowProperties.ACCESS_TOKEN, AccessToken.class));
     }
 
     /** After the one retry with a fresh token, a second refusal is WeChat's problem, not the caller's. */
@@ -138,11 +162,12 @@ public final class GetUnlimitedCall {
         Integer errcode = exchange.getProperty(FlowProperties.TOKEN_REJECTED, Integer.class);
         exchange.removeProperty(FlowProperties.ACCESS_TOKEN);
         if (errcode != null) {
-            throw WechatUnavailableException.unexpected(WHAT, errcode, "a freshly fetched access token was refused too");
+            CodeKind kind = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class).effectiveType();
+            throw WechatUnavailableException.unexpected(kind.what(), errcode, "a freshly fetched access token was refused too");
         }
     }
 
-    private JsonNode parseError(byte[] body) {
+    private JsonNode parseError(byte[] body, String what) {
         try {
             JsonNode node = body == null ? null : mapper.readTree(body);
             if (node != null && node.hasNonNull("errcode") && node.get("errcode").isInt() && node.get("errcode").asInt() != 0) {
@@ -151,6 +176,6 @@ public final class GetUnlimitedCall {
         } catch (IOException e) {
             // neither an image nor JSON: reported below
         }
-        throw WechatUnavailableException.unavailable(WHAT, "the answer is neither an image nor a WeChat error");
+        throw WechatUnavailableException.unavailable(what, "the answer is neither an image nor a WeChat error");
     }
 }

@@ -1,0 +1,98 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wxacode.local.LocalStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two mini programs in one service: "default" configured as a single-app deployment would be, and
+ * "shop" with its id in the properties and its secret in a secrets file. Each gets its own token,
+ * its own WeChat calls and its own object keys.
+ */
+class SeveralAppsTest extends PipelineTestSupport {
+
+    static final String SHOP_ID = "wx00000000000shop";
+    private static final String SHOP_SECRET = "shop-app-secret-0c4e2b9d7a11";
+
+    @BeforeAll
+    static void addTheShopApp() throws Exception {
+        sim().addApp(SHOP_ID, SHOP_SECRET);
+        Path secrets = Files.createTempFile(Path.of("target"), "apps-", ".properties");
+        Files.writeString(secrets, "wechat.app.shop.secret = " + SHOP_SECRET + "\n");
+        stack.with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_ID)
+                .with("wechat.apps-file", secrets.toString());
+        restartAppWith("wechat.apps", "default,shop");
+    }
+
+    @Test
+    void eachAppGetsItsOwnTokenAndItsOwnKeys() throws Exception {
+        Reply forDefault = post("{\"scene\":\"user=1\"}");
+        Reply forShop = post("{\"app\":\"shop\",\"scene\":\"user=1\"}");
+
+        assertEquals(200, forDefault.status(), forDefault.body().toString());
+        assertEquals(200, forShop.status(), forShop.body().toString());
+        // the same scene is two codes: each opens its own mini program
+        assertNotEquals(forDefault.text("key"), forShop.text("key"));
+        assertTrue(forShop.text("key").startsWith("wxacode/shop/"), forShop.text("key"));
+        assertFalse(forDefault.text("key").contains("/shop/"), forDefault.text("key"));
+        assertEquals("shop", object(forShop.text("key")).response().metadata().get("app"));
+        // each call went out with its own app's token
+        assertEquals(1, sim().codeCalls(LocalStack.APP_ID));
+        assertEquals(1, sim().codeCalls(SHOP_ID));
+    }
+
+    @Test
+    void aRevokedTokenOfOneAppIsRenewedForThatAppOnly() throws Exception {
+        post("{\"scene\":\"warm=1\"}");
+        post("{\"app\":\"shop\",\"scene\":\"warm=1\"}");
+        sim().reset();
+
+        sim().revokeTokens(SHOP_ID);
+        assertEquals(200, post("{\"app\":\"shop\",\"scene\":\"after-revoke=1\"}").status());
+        assertEquals(200, post("{\"scene\":\"after-revoke=1\"}").status());
+
+        assertEquals(1, sim().tokenCalls(SHOP_ID), "the shop's refused token was fetched anew");
+        assertEquals(0, sim().tokenCalls(LocalStack.APP_ID), "the default app's token was untouched");
+    }
+
+    @Test
+    void anUnknownAppIsRefusedNamingTheConfiguredOnes() throws Exception {
+        Reply reply = post("{\"app\":\"mall\",\"scene\":\"a=1\"}");
+
+        assertEquals(400, reply.status());
+        assertEquals("app", reply.error().path("violations").get(0).path("field").asText());
+        assertTrue(reply.error().toString().contains("default, shop"), reply.body().toString());
+        assertEquals(0, sim().codeCalls());
+    }
+
+    @Test
+    void aWrongSecretOfOneAppMakesItNotReadyNamingThatAppsSettingWhileTheOtherServes() throws Exception {
+        try {
+            restartAppWith("wechat.app.shop.secret", "not-the-shop-secret");
+
+            HttpResponse<String> ready = management("/observe/health/ready");
+            assertEquals(503, ready.statusCode(), ready.body());
+            String message = healthCheck(ready, "wechat-token").path("message").asText();
+            assertTrue(message.contains("wechat.app.shop.secret (WECHAT_APP_SHOP_SECRET)"), message);
+            assertFalse(message.contains("not-the-shop-secret"), message);
+
+            assertEquals(200, post("{\"scene\":\"still-served=1\"}").status());
+            Reply shop = post("{\"app\":\"shop\",\"scene\":\"refused=1\"}");
+            assertEquals(500, shop.status());
+            assertEquals("token_configuration", shop.error().path("code").asText());
+        } finally {
+            // the property wins over the secrets file; blank falls back to the file
+            restartAppWith("wechat.app.shop.secret", "");
+        }
+        assertEquals(200, management("/observe/health/ready").statusCode());
+    }
+}
