@@ -3,6 +3,8 @@ package dev.wxacode.simulator;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -25,10 +27,17 @@ final class CodeRenderer {
     private static final int AUTO_COLOR_RGB = 0x0B6E3A;
 
     byte[] render(CodeContent content, int width, boolean autoColor, int lineRgb, boolean hyaline) {
+        String text = content.text();
+        Map<EncodeHintType, Object> hints = new HashMap<>(
+                Map.of(EncodeHintType.MARGIN, 2, EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M));
+        // ZXing writes ISO-8859-1 unless told otherwise, which garbles a Chinese path; only such
+        // text gets UTF-8 (with its ECI marker), so every other code stays bit for bit as it was
+        if (!StandardCharsets.ISO_8859_1.newEncoder().canEncode(text)) {
+            hints.put(EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
+        }
         BitMatrix matrix;
         try {
-            matrix = new QRCodeWriter().encode(content.text(), BarcodeFormat.QR_CODE, width, width,
-                    Map.of(EncodeHintType.MARGIN, 2, EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M));
+            matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, width, width, hints);
         } catch (WriterException e) {
             throw new IllegalStateException("cannot encode " + content, e);
         }
