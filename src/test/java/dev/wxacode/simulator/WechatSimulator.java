@@ -9,9 +9,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,12 +30,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for api.weixin.qq.com on a real HTTP port: the two token endpoints and getUnlimited,
- * with WeChat's validation, error codes and quirks (errors as HTTP 200 JSON, PNGs labelled
- * image/jpeg), plus what tests need: latency, queued faults and call counters.
+ * A stand-in for api.weixin.qq.com on a real HTTP port: the two token endpoints and the three code
+ * kinds (getUnlimited, getwxacode, createwxaqrcode), with WeChat's validation, error codes and
+ * quirks (errors as HTTP 200 JSON, PNGs labelled image/jpeg), plus what tests need: latency, queued
+ * faults and call counters.
  *
- * <p>Admin endpoints for use from a shell: {@code GET /__sim/stats}, {@code POST /__sim/revoke},
- * {@code POST /__sim/fault?target=code|token&errcode=N} (or {@code &http=503}, {@code &stallMs=N}).
+ * <p>It knows one or more mini programs ({@link #addApp}); each has its own secret, tokens, counters
+ * and lifetime count of limited codes. A code call names no app: its token says which app it is.
+ *
+ * <p>Admin endpoints for use from a shell: {@code GET /__sim/stats}, {@code POST /__sim/revoke}
+ * (optionally {@code ?appid=A}), {@code POST /__sim/fault?target=code|token&errcode=N} (or
+ * {@code &http=503}, {@code &stallMs=N}).
  */
 public final class WechatSimulator implements AutoCloseable {
 
@@ -63,14 +72,18 @@ public final class WechatSimulator implements AutoCloseable {
             Map.entry(42001, "access_token expired"),
             Map.entry(43002, "require POST method"),
             Map.entry(45009, "reach max api daily quota limit"),
+            Map.entry(45029, "reach max api total limit"),
+            Map.entry(40159, "invalid length for path, or the data is not json string"),
             Map.entry(47001, "data format error"),
             Map.entry(85096, "not allow include scancode_time field"));
 
-    private final String appId;
-    private final String appSecret;
+    /** WeChat's lifetime allowance of getwxacode plus createwxaqrcode codes, per app. */
+    public static final int DEFAULT_LIMITED_CAP = 100_000;
+
     private final Set<String> publishedPages;
+    private final Duration tokenLifetime;
     private final SimulatorClock clock = new SimulatorClock();
-    private final SimulatedTokens tokens;
+    private final Map<String, App> apps = new ConcurrentHashMap<>();
     private final CodeRenderer renderer = new CodeRenderer();
     private final ObjectMapper mapper = new ObjectMapper();
     private final ConcurrentLinkedQueue<Fault> tokenFaults = new ConcurrentLinkedQueue<>();
@@ -79,10 +92,12 @@ public final class WechatSimulator implements AutoCloseable {
     private final AtomicInteger stableTokenCalls = new AtomicInteger();
     private final AtomicInteger classicTokenCalls = new AtomicInteger();
     private final AtomicInteger codeCalls = new AtomicInteger();
+    private final AtomicInteger limitedCodeCalls = new AtomicInteger();
+    private final AtomicInteger qrcodeCalls = new AtomicInteger();
     private final AtomicInteger quotaRefusals = new AtomicInteger();
     private final AtomicLong firstCodeCall = new AtomicLong();
     private final AtomicLong lastCodeCall = new AtomicLong();
-    private final java.util.ArrayDeque<Long> admittedCalls = new java.util.ArrayDeque<>();
+    private volatile int limitedCap = DEFAULT_LIMITED_CAP;
     private volatile int quotaLimit;
     private volatile Duration quotaWindow = Duration.ofMinutes(1);
     private volatile Chaos chaos;
@@ -91,11 +106,31 @@ public final class WechatSimulator implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
 
+    /** One mini program and what WeChat keeps for it. */
+    private static final class App {
+        final String secret;
+        final SimulatedTokens tokens;
+        final AtomicInteger tokenCalls = new AtomicInteger();
+        final AtomicInteger codeCalls = new AtomicInteger();
+        final AtomicInteger numUsed = new AtomicInteger();
+        final java.util.ArrayDeque<Long> admittedCalls = new java.util.ArrayDeque<>();
+
+        App(String secret, SimulatedTokens tokens) {
+            this.secret = secret;
+            this.tokens = tokens;
+        }
+
+        /** The count after this code, or -1 when the cap is reached; never passes the cap under races. */
+        int takeLimitedCode(int cap) {
+            int before = numUsed.getAndUpdate(used -> used < cap ? used + 1 : used);
+            return before < cap ? before + 1 : -1;
+        }
+    }
+
     public WechatSimulator(String appId, String appSecret, Set<String> publishedPages, Duration tokenLifetime) {
-        this.appId = appId;
-        this.appSecret = appSecret;
         this.publishedPages = Set.copyOf(publishedPages);
-        this.tokens = new SimulatedTokens(clock, tokenLifetime);
+        this.tokenLifetime = tokenLifetime;
+        addApp(appId, appSecret);
     }
 
     /** The defaults local mode and most tests use. */
@@ -114,7 +149,10 @@ public final class WechatSimulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/cgi-bin/token", ex -> handle(ex, this::classicToken));
         server.createContext("/cgi-bin/stable_token", ex -> handle(ex, this::stableToken));
-        server.createContext("/wxa/getwxacodeunlimit", ex -> handle(ex, this::getUnlimited));
+        server.createContext("/wxa/getwxacodeunlimit", ex -> handle(ex, (e, b) -> codeCall(e, b, null, this::getUnlimited)));
+        server.createContext("/wxa/getwxacode", ex -> handle(ex, (e, b) -> codeCall(e, b, limitedCodeCalls, this::getLimited)));
+        server.createContext("/cgi-bin/wxaapp/createwxaqrcode",
+                ex -> handle(ex, (e, b) -> codeCall(e, b, qrcodeCalls, this::createQrCode)));
         server.createContext("/__sim/", ex -> handle(ex, this::admin));
         server.start();
         return this;
@@ -138,8 +176,25 @@ public final class WechatSimulator implements AutoCloseable {
 
     // ---- what tests use --------------------------------------------------------------------------
 
+    /**
+     * Another mini program, before or after {@link #start}: its own secret, tokens (with the
+     * constructor's lifetime), counters and lifetime count of limited codes.
+     */
+    public WechatSimulator addApp(String appId, String appSecret) {
+        if (apps.putIfAbsent(appId, new App(appSecret, new SimulatedTokens(clock, tokenLifetime))) != null) {
+            throw new IllegalArgumentException("app already known: " + appId);
+        }
+        return this;
+    }
+
+    /** Calls to both token endpoints, every app, also those naming an unknown app or refused. */
     public int tokenCalls() {
         return stableTokenCalls.get() + classicTokenCalls.get();
+    }
+
+    /** Calls to both token endpoints naming this app id, whatever their answer. */
+    public int tokenCalls(String appId) {
+        return app(appId).tokenCalls.get();
     }
 
     public int stableTokenCalls() {
@@ -150,10 +205,42 @@ public final class WechatSimulator implements AutoCloseable {
         return classicTokenCalls.get();
     }
 
+    /** Calls to all three code endpoints, whatever their token or answer. */
     public int codeCalls() {
         return codeCalls.get();
     }
 
+    /** Calls to all three code endpoints that came with a valid token of this app. */
+    public int codeCalls(String appId) {
+        return app(appId).codeCalls.get();
+    }
+
+    /** Calls to /wxa/getwxacode, whatever their answer. */
+    public int limitedCodeCalls() {
+        return limitedCodeCalls.get();
+    }
+
+    /** Calls to /cgi-bin/wxaapp/createwxaqrcode, whatever their answer. */
+    public int qrcodeCalls() {
+        return qrcodeCalls.get();
+    }
+
+    /** The lifetime allowance of limited codes for every app (WeChat's is 100,000); 45029 beyond. */
+    public void limitedCap(int cap) {
+        limitedCap = cap;
+    }
+
+    /** Sets an app's count of limited codes, so a test can stand near the cap without making them. */
+    public void numUsed(String appId, int used) {
+        app(appId).numUsed.set(used);
+    }
+
+    /** An app's count of limited codes so far, as the last Num-Used header said. */
+    public int numUsed(String appId) {
+        return app(appId).numUsed.get();
+    }
+
+    /** Faults for the next calls to any of the three code endpoints, in call order. */
     public void failNextCodeCalls(Fault... faults) {
         codeFaults.addAll(java.util.List.of(faults));
     }
@@ -164,17 +251,21 @@ public final class WechatSimulator implements AutoCloseable {
 
     /**
      * WeChat's 5000/min: at most {@code limit} admitted getUnlimited calls in any sliding
-     * {@code window}, 45009 beyond. Tests scale the window down; 0 turns it off.
+     * {@code window}, 45009 beyond. Counted per app, as WeChat does (the token tells the app, so
+     * calls with a bad token are refused for that, not counted). Tests scale the window down; 0
+     * turns it off. The limited kinds have no minute quota here: their cap is the lifetime count.
      */
-    public void enforceQuota(int limit, Duration window) {
-        synchronized (admittedCalls) {
-            admittedCalls.clear();
-            quotaLimit = limit;
-            quotaWindow = window;
+    public synchronized void enforceQuota(int limit, Duration window) {
+        quotaLimit = limit;
+        quotaWindow = window;
+        for (App app : apps.values()) {
+            synchronized (app.admittedCalls) {
+                app.admittedCalls.clear();
+            }
         }
     }
 
-    /** Time between the first and the last getUnlimited call since the last reset. */
+    /** Time between the first and the last code call (any kind) since the last reset. */
     public Duration codeCallSpan() {
         return Duration.ofNanos(lastCodeCall.get() - firstCodeCall.get());
     }
@@ -184,19 +275,31 @@ public final class WechatSimulator implements AutoCloseable {
         return quotaRefusals.get();
     }
 
-    /** Random faults on getUnlimited from now on; null stops them. */
+    /**
+     * Random faults on all three code endpoints from now on, drawn in call order; null stops them.
+     * Its revocations revoke every app's tokens.
+     */
     public synchronized void chaos(Chaos chaos) {
         this.chaos = chaos;
         this.chaosRandom = chaos == null ? null : new java.util.Random(chaos.seed());
         this.quotaBurstLeft = 0;
     }
 
+    /** Every app's tokens stop working at once (40001). */
     public void revokeTokens() {
-        tokens.revokeAll();
+        apps.values().forEach(app -> app.tokens.revokeAll());
     }
 
+    /** This app's tokens stop working at once (40001), as after a reset of its secret; others keep theirs. */
+    public void revokeTokens(String appId) {
+        app(appId).tokens.revokeAll();
+    }
+
+    /** Every token ever issued to any app. */
     public Set<String> issuedTokens() {
-        return tokens.issued();
+        Set<String> all = new HashSet<>();
+        apps.values().forEach(app -> all.addAll(app.tokens.issued()));
+        return Set.copyOf(all);
     }
 
     public SimulatorClock clock() {
@@ -207,11 +310,22 @@ public final class WechatSimulator implements AutoCloseable {
         latency.set(perCall);
     }
 
-    /** Counters to zero, faults and latency cleared; tokens stay as they are. */
+    /**
+     * Counters to zero (every app's too, and their counts of limited codes, with the cap back to
+     * WeChat's), faults, latency, quota and chaos cleared; apps and tokens stay as they are.
+     */
     public void reset() {
         stableTokenCalls.set(0);
         classicTokenCalls.set(0);
         codeCalls.set(0);
+        limitedCodeCalls.set(0);
+        qrcodeCalls.set(0);
+        for (App app : apps.values()) {
+            app.tokenCalls.set(0);
+            app.codeCalls.set(0);
+            app.numUsed.set(0);
+        }
+        limitedCap = DEFAULT_LIMITED_CAP;
         tokenFaults.clear();
         codeFaults.clear();
         latency.set(Duration.ZERO);
@@ -224,8 +338,17 @@ public final class WechatSimulator implements AutoCloseable {
 
     // ---- the endpoints ---------------------------------------------------------------------------
 
-    /** What a handler answers: JSON, an image, or a bare HTTP status. */
-    private record Answer(int status, String contentType, byte[] body) {
+    /** What a handler answers: JSON, an image, or a bare HTTP status, with any extra headers. */
+    private record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+        Answer(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
+    }
+
+    /** One code kind's own checks and image, after the shared ones (method, faults, token, JSON). */
+    @FunctionalInterface
+    private interface CodeKind {
+        Answer handle(App app, JsonNode request);
     }
 
     @FunctionalInterface
@@ -239,6 +362,7 @@ public final class WechatSimulator implements AutoCloseable {
             sleep(latency.get());
             Answer answer = handler.handle(exchange, body);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(answer.status(), answer.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer.body());
@@ -250,20 +374,25 @@ public final class WechatSimulator implements AutoCloseable {
 
     private Answer classicToken(HttpExchange exchange, byte[] body) {
         classicTokenCalls.incrementAndGet();
+        Map<String, String> query = query(exchange.getRequestURI());
+        countTokenCall(query.get("appid"));
         Answer fault = applyFault(tokenFaults.poll());
         if (fault != null) {
             return fault;
         }
-        Map<String, String> query = query(exchange.getRequestURI());
         Answer refused = checkCredentials(query.get("grant_type"), query.get("appid"), query.get("secret"));
         if (refused != null) {
             return refused;
         }
-        return tokenAnswer(tokens.classic());
+        return tokenAnswer(apps.get(query.get("appid")).tokens.classic());
     }
 
     private Answer stableToken(HttpExchange exchange, byte[] body) {
         stableTokenCalls.incrementAndGet();
+        JsonNode json = readJson(body);
+        if (json != null) {
+            countTokenCall(json.path("appid").asText(null));
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(43002);
         }
@@ -271,16 +400,22 @@ public final class WechatSimulator implements AutoCloseable {
         if (fault != null) {
             return fault;
         }
-        JsonNode json = readJson(body);
         if (json == null || !json.isObject()) {
             return error(47001);
         }
-        Answer refused = checkCredentials(json.path("grant_type").asText(null), json.path("appid").asText(null),
-                json.path("secret").asText(null));
+        String appid = json.path("appid").asText(null);
+        Answer refused = checkCredentials(json.path("grant_type").asText(null), appid, json.path("secret").asText(null));
         if (refused != null) {
             return refused;
         }
-        return tokenAnswer(tokens.stable(json.path("force_refresh").asBoolean(false)));
+        return tokenAnswer(apps.get(appid).tokens.stable(json.path("force_refresh").asBoolean(false)));
+    }
+
+    private void countTokenCall(String appid) {
+        App app = appid == null ? null : apps.get(appid);
+        if (app != null) {
+            app.tokenCalls.incrementAndGet();
+        }
     }
 
     private Answer checkCredentials(String grantType, String appid, String secret) {
@@ -293,10 +428,11 @@ public final class WechatSimulator implements AutoCloseable {
         if (secret == null || secret.isEmpty()) {
             return error(41004);
         }
-        if (!appid.equals(appId)) {
+        App app = apps.get(appid);
+        if (app == null) {
             return error(40013);
         }
-        if (!secret.equals(appSecret)) {
+        if (!secret.equals(app.secret)) {
             return error(40125);
         }
         return null;
@@ -306,12 +442,20 @@ public final class WechatSimulator implements AutoCloseable {
         return json(Map.of("access_token", issued.token(), "expires_in", issued.expiresIn()));
     }
 
-    private Answer getUnlimited(HttpExchange exchange, byte[] body) {
+    /**
+     * What the three code endpoints share, in this order: POST only, any queued fault or chaos, the
+     * token (which names the app), the minute quota (getUnlimited only), a JSON object body.
+     * {@code kindCalls} is the kind's own counter, null for getUnlimited.
+     */
+    private Answer codeCall(HttpExchange exchange, byte[] body, AtomicInteger kindCalls, CodeKind kind) {
         long now = System.nanoTime();
         if (codeCalls.getAndIncrement() == 0) {
             firstCodeCall.set(now);
         }
         lastCodeCall.accumulateAndGet(now, Math::max);
+        if (kindCalls != null) {
+            kindCalls.incrementAndGet();
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(43002);
         }
@@ -320,15 +464,20 @@ public final class WechatSimulator implements AutoCloseable {
         if (fault != null) {
             return fault;
         }
-        if (!admitUnderQuota()) {
-            quotaRefusals.incrementAndGet();
-            return error(45009);
-        }
         String token = query(exchange.getRequestURI()).get("access_token");
         if (token == null || token.isEmpty()) {
             return error(41001);
         }
-        switch (tokens.check(token)) {
+        App app = null;
+        SimulatedTokens.State state = SimulatedTokens.State.INVALID;
+        for (App candidate : apps.values()) {
+            state = candidate.tokens.check(token);
+            if (state != SimulatedTokens.State.INVALID) {
+                app = candidate;
+                break;
+            }
+        }
+        switch (state) {
             case INVALID:
                 return error(40001);
             case EXPIRED:
@@ -336,10 +485,20 @@ public final class WechatSimulator implements AutoCloseable {
             default:
                 break;
         }
+        app.codeCalls.incrementAndGet();
+        // the 5000/min is getUnlimited's; the limited kinds are held by their lifetime count instead
+        if (kindCalls == null && !admitUnderQuota(app)) {
+            quotaRefusals.incrementAndGet();
+            return error(45009);
+        }
         JsonNode r = readJson(body);
         if (r == null || !r.isObject()) {
             return error(47001);
         }
+        return kind.handle(app, r);
+    }
+
+    private Answer getUnlimited(App app, JsonNode r) {
         if (r.has("scancode_time")) {
             return error(85096);
         }
@@ -358,14 +517,64 @@ public final class WechatSimulator implements AutoCloseable {
         if (r.has("env_version") && !ENV_VERSIONS.contains(r.get("env_version").asText())) {
             return error(40097);
         }
-        // WeChat clamps the width rather than refusing it
-        int width = Math.max(280, Math.min(1280, r.path("width").asInt(430)));
-        JsonNode color = r.path("line_color");
-        int rgb = (color.path("r").asInt(0) & 0xFF) << 16 | (color.path("g").asInt(0) & 0xFF) << 8 | (color.path("b").asInt(0) & 0xFF);
-        byte[] image = renderer.render(new CodeContent(page, scene), width, r.path("auto_color").asBoolean(false), rgb,
-                r.path("is_hyaline").asBoolean(false));
+        byte[] image = renderer.render(new CodeContent(page, scene), width(r), r.path("auto_color").asBoolean(false),
+                lineRgb(r), r.path("is_hyaline").asBoolean(false));
         // as observed: image/jpeg even for the PNG of is_hyaline
         return new Answer(200, "image/jpeg", image);
+    }
+
+    /** /wxa/getwxacode: a path (query string allowed) instead of page and scene; counts toward the cap. */
+    private Answer getLimited(App app, JsonNode r) {
+        String path = path(r, 1024);
+        if (path == null) {
+            return error(40159);
+        }
+        if (r.has("env_version") && !ENV_VERSIONS.contains(r.get("env_version").asText())) {
+            return error(40097);
+        }
+        int width = width(r);
+        boolean autoColor = r.path("auto_color").asBoolean(false);
+        int rgb = lineRgb(r);
+        boolean hyaline = r.path("is_hyaline").asBoolean(false);
+        return limitedCode(app, () -> renderer.renderScannable(new CodeContent(path, null), width, autoColor, rgb, hyaline));
+    }
+
+    /** /cgi-bin/wxaapp/createwxaqrcode: the classic square QR code, path and width only, always JPEG. */
+    private Answer createQrCode(App app, JsonNode r) {
+        String path = path(r, 128);
+        if (path == null) {
+            return error(40159);
+        }
+        int width = width(r);
+        return limitedCode(app, () -> renderer.renderScannable(new CodeContent(path, null), width, false, 0x000000, false));
+    }
+
+    /** Takes one of the app's lifetime codes (45029 when none are left), then draws the image. */
+    private Answer limitedCode(App app, java.util.function.Supplier<byte[]> image) {
+        int used = app.takeLimitedCode(limitedCap);
+        if (used < 0) {
+            return error(45029);
+        }
+        return new Answer(200, "image/jpeg", image.get(), Map.of("Num-Used", Integer.toString(used)));
+    }
+
+    /** The path of a limited kind, or null when WeChat answers 40159: missing, not a string, empty, too long. */
+    private static String path(JsonNode r, int maxLength) {
+        JsonNode path = r.path("path");
+        if (!path.isTextual() || path.asText().isEmpty() || path.asText().length() > maxLength) {
+            return null;
+        }
+        return path.asText();
+    }
+
+    private static int width(JsonNode r) {
+        // WeChat clamps the width rather than refusing it
+        return Math.max(280, Math.min(1280, r.path("width").asInt(430)));
+    }
+
+    private static int lineRgb(JsonNode r) {
+        JsonNode color = r.path("line_color");
+        return (color.path("r").asInt(0) & 0xFF) << 16 | (color.path("g").asInt(0) & 0xFF) << 8 | (color.path("b").asInt(0) & 0xFF);
     }
 
     private Answer admin(HttpExchange exchange, byte[] body) {
@@ -373,10 +582,16 @@ public final class WechatSimulator implements AutoCloseable {
         Map<String, String> q = query(exchange.getRequestURI());
         switch (path) {
             case "/__sim/stats":
-                return json(Map.of("tokenCalls", tokenCalls(), "stableTokenCalls", stableTokenCalls(),
-                        "classicTokenCalls", classicTokenCalls(), "codeCalls", codeCalls()));
+                return json(stats());
             case "/__sim/revoke":
-                revokeTokens();
+                if (q.containsKey("appid")) {
+                    if (!apps.containsKey(q.get("appid"))) {
+                        return new Answer(404, "text/plain", "unknown app".getBytes(StandardCharsets.UTF_8));
+                    }
+                    revokeTokens(q.get("appid"));
+                } else {
+                    revokeTokens();
+                }
                 return json(Map.of("revoked", true));
             case "/__sim/fault":
                 Fault fault = q.containsKey("errcode") ? Fault.errcode(Integer.parseInt(q.get("errcode")))
@@ -389,11 +604,27 @@ public final class WechatSimulator implements AutoCloseable {
         }
     }
 
-    private boolean admitUnderQuota() {
+    private Map<String, Object> stats() {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("tokenCalls", tokenCalls());
+        stats.put("stableTokenCalls", stableTokenCalls());
+        stats.put("classicTokenCalls", classicTokenCalls());
+        stats.put("codeCalls", codeCalls());
+        stats.put("limitedCodeCalls", limitedCodeCalls());
+        stats.put("qrcodeCalls", qrcodeCalls());
+        Map<String, Object> perApp = new TreeMap<>();
+        apps.forEach((id, app) -> perApp.put(id, Map.of("tokenCalls", app.tokenCalls.get(),
+                "codeCalls", app.codeCalls.get(), "numUsed", app.numUsed.get())));
+        stats.put("apps", perApp);
+        return stats;
+    }
+
+    private boolean admitUnderQuota(App app) {
         if (quotaLimit <= 0) {
             return true;
         }
         long now = System.nanoTime();
+        java.util.ArrayDeque<Long> admittedCalls = app.admittedCalls;
         synchronized (admittedCalls) {
             while (!admittedCalls.isEmpty() && now - admittedCalls.peekFirst() >= quotaWindow.toNanos()) {
                 admittedCalls.pollFirst();
@@ -426,7 +657,7 @@ public final class WechatSimulator implements AutoCloseable {
             return Fault.stall(chaos.stallFor());
         }
         if (draw < (edge += chaos.revoke())) {
-            tokens.revokeAll();
+            revokeTokens();
             return null;
         }
         if (draw < edge + chaos.quotaBurst()) {
@@ -471,6 +702,14 @@ public final class WechatSimulator implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private App app(String appId) {
+        App app = apps.get(appId);
+        if (app == null) {
+            throw new IllegalArgumentException("unknown app: " + appId);
+        }
+        return app;
     }
 
     private static Map<String, String> query(URI uri) {
