@@ -60,21 +60,12 @@ class DisplayUrlTest extends PipelineTestSupport {
     void aLifetimeBeyondSigV4sSevenDaysIsRefusedAtStart() throws Exception {
         try {
             Exception failed = assertThrows(Exception.class, () -> restartAppWith("wxacode.display-url.lifetime-seconds", "604801"));
-            IllegalArgumentException refused = rootCause(failed);
+            IllegalArgumentException refused = illegalArgumentIn(failed);
             assertNotNull(refused, failed.toString());
             assertTrue(refused.getMessage().contains("wxacode.display-url.lifetime-seconds"), refused.getMessage());
         } finally {
             restartAppWith("wxacode.display-url.lifetime-seconds", "0");
         }
-    }
-
-    private static IllegalArgumentException rootCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException iae) {
-                return iae;
-            }
-        }
-        return null;
     }
 
     private static HttpResponse<byte[]> get(String url) throws Exception {

@@ -113,6 +113,16 @@ public abstract class PipelineTestSupport {
         return s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key));
     }
 
+    /** The configuration error a failed start was about (Camel wraps it a few times). */
+    protected static IllegalArgumentException illegalArgumentIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException iae) {
+                return iae;
+            }
+        }
+        return null;
+    }
+
     /** GET on the management port, where health and metrics are served. */
     protected static HttpResponse<String> management(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),

@@ -26,10 +26,13 @@ import org.junit.jupiter.api.Test;
 class TokenServiceTest extends PipelineTestSupport {
 
     private static final String SERVICE_KEY = "central-token-service-key-7c1e";
+    private static final String SHOP_ID = "wx0000000000tshop";
+    private static final String SHOP_SECRET = "token-service-shop-secret-51ad";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private HttpServer central;
     private final AtomicInteger served = new AtomicInteger();
+    private final java.util.Set<String> askedFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void startTheCentralTokenService() throws Exception {
@@ -42,8 +45,11 @@ class TokenServiceTest extends PipelineTestSupport {
                 answer = "{\"error\":\"unauthorized\"}".getBytes(StandardCharsets.UTF_8);
             } else {
                 served.incrementAndGet();
+                String query = exchange.getRequestURI().getQuery();
+                String appId = query != null && query.startsWith("appid=") ? query.substring("appid=".length()) : LocalStack.APP_ID;
+                askedFor.add(appId);
                 status = 200;
-                answer = wechatStableToken();
+                answer = wechatStableToken(appId, appId.equals(SHOP_ID) ? SHOP_SECRET : LocalStack.APP_SECRET);
             }
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
@@ -57,7 +63,7 @@ class TokenServiceTest extends PipelineTestSupport {
         central.stop(0);
         stack.stopApp();
         stack.with("wechat.token.service.url", "").with("wechat.token.service.api-key", "")
-                .with("wechat.app.secret", LocalStack.APP_SECRET);
+                .with("wechat.app.secret", LocalStack.APP_SECRET).with("wechat.apps", "default");
         stack.startApp();
     }
 
@@ -100,15 +106,44 @@ class TokenServiceTest extends PipelineTestSupport {
         assertEquals(0, served.get());
     }
 
+    @Test
+    void withSeveralAppsEachAppsIdGoesIntoTheUrl() throws Exception {
+        sim().addApp(SHOP_ID, SHOP_SECRET);
+        stack.stopApp();
+        stack.with("wechat.token.service.url", centralUrl() + "?appid={appid}").with("wechat.token.service.api-key", SERVICE_KEY)
+                .with("wechat.app.secret", "").with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_ID);
+        stack.startApp();
+        sim().reset();
+
+        assertEquals(200, post("{\"scene\":\"central-default\"}").status());
+        Reply shop = post("{\"app\":\"shop\",\"scene\":\"central-shop\"}");
+
+        assertEquals(200, shop.status(), shop.body().toString());
+        assertEquals(java.util.Set.of(LocalStack.APP_ID, SHOP_ID), askedFor);
+        assertEquals(1, sim().codeCalls(SHOP_ID), "the shop's code was made with the shop's token");
+        assertEquals(1, sim().codeCalls(LocalStack.APP_ID));
+    }
+
+    @Test
+    void withSeveralAppsAUrlWithoutAppidIsRefusedAtStart() {
+        stack.with("wechat.token.service.url", centralUrl()).with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_ID);
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> {
+            stack.stopApp();
+            stack.startApp();
+        });
+        IllegalArgumentException cause = illegalArgumentIn(refused);
+        assertTrue(cause != null && cause.getMessage().contains("wechat.token.service.url must contain {appid}"), refused.toString());
+    }
+
     private String centralUrl() {
         return "http://127.0.0.1:" + central.getAddress().getPort() + "/token";
     }
 
     /** What the service does on its side: WeChat's stable_token with the app's secret. */
-    private static byte[] wechatStableToken() {
+    private static byte[] wechatStableToken(String appId, String secret) {
         try {
-            String body = "{\"grant_type\":\"client_credential\",\"appid\":\"" + LocalStack.APP_ID + "\",\"secret\":\""
-                    + LocalStack.APP_SECRET + "\",\"force_refresh\":false}";
+            String body = "{\"grant_type\":\"client_credential\",\"appid\":\"" + appId + "\",\"secret\":\""
+                    + secret + "\",\"force_refresh\":false}";
             HttpResponse<byte[]> token = HTTP.send(HttpRequest.newBuilder(URI.create(sim().baseUrl() + "/cgi-bin/stable_token"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
