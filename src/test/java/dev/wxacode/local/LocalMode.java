@@ -20,6 +20,8 @@ public final class LocalMode {
     static final String TOPIC_DLQ = "wxacode.requests.dlq";
     static final int PARTITIONS = 6;
     static final Path API_KEY_FILE = Path.of("target", "local-api-key");
+    static final String SHOP_APP_ID = "wx00000000000shop";
+    static final String SHOP_APP_SECRET = "local-shop-secret-3b7d1e90c2a4";
 
     private LocalMode() {
     }
@@ -44,6 +46,10 @@ public final class LocalMode {
         }
         // edit routes/*.camel.yaml and the running service takes the change
         stack.with("wxacode.routes-reload", "true");
+        // a second mini program, so that "app":"shop" can be tried as well
+        stack.simulator().addApp(SHOP_APP_ID, SHOP_APP_SECRET);
+        stack.with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_APP_ID)
+                .with("wechat.app.shop.secret", SHOP_APP_SECRET);
         try {
             stack.startApp();
         } catch (Exception e) {
@@ -73,8 +79,8 @@ public final class LocalMode {
                 + " AWS_REGION=" + LocalS3.REGION);
         System.out.println("  Kafka (KRaft)     " + kafka.bootstrapServers() + "  topics " + TOPIC_REQUESTS + ", " + TOPIC_REPLIES
                 + ", " + TOPIC_DLQ + " (" + PARTITIONS + " partitions)  log in target/local-kafka");
-        System.out.println("  WeChat simulator  " + stack.simulator().baseUrl() + "  app id " + LocalStack.APP_ID
-                + "  (" + stack.simulator().baseUrl() + "/__sim/stats)");
+        System.out.println("  WeChat simulator  " + stack.simulator().baseUrl() + "  apps default (" + LocalStack.APP_ID
+                + ") and shop (" + SHOP_APP_ID + ")  (" + stack.simulator().baseUrl() + "/__sim/stats)");
         System.out.println("Try: curl -s -X POST " + stack.appUrl() + "/api/wxacode -H 'Content-Type: application/json'"
                 + (open ? "" : " -H \"Authorization: Bearer $(cat " + API_KEY_FILE + ")\"")
                 + " -d '{\"scene\":\"order=42\",\"page\":\"pages/index/index\"}'");
