@@ -126,12 +126,18 @@ public final class ForkedApp implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the app shuts down the way an orchestrator stops it. */
-    public void stop() throws InterruptedException {
+    /**
+     * SIGTERM: the app shuts down the way an orchestrator stops it; killed if it has not ended
+     * within 45 s.
+     *
+     * @return the process's exit status: 143 when it ended on the SIGTERM, 137 when it had to be killed
+     */
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(45, TimeUnit.SECONDS)) {
             kill();
         }
+        return process.exitValue();
     }
 
     @Override

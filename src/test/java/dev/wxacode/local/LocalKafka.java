@@ -76,7 +76,19 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Stops the broker and starts it again on the same ports and log, as an operator's restart would. */
     public void restart() {
-        close();
+        stopServing();
+        resumeServing();
+    }
+
+    /** An outage: the broker shuts down; its log stays for {@link #resumeServing()}. */
+    public void stopServing() {
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+    }
+
+    /** Starts the broker again on the same ports and log. */
+    public void resumeServing() {
         startServer();
     }
 
@@ -115,7 +127,8 @@ public final class LocalKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        if (server != null) {
+            stopServing();
+        }
     }
 }

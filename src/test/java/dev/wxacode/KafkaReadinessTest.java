@@ -1,0 +1,136 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.local.LocalKafka;
+import dev.wxacode.local.LocalStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With Kafka on, ready means the request consumer reaches a broker: a broker outage makes the
+ * instance not ready, naming Kafka, until the broker is back. A broker of its own, since the test
+ * stops it.
+ */
+class KafkaReadinessTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Far beyond what the figures printed below show; only a broken check gets near it. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** Camel's check of the kafka-ingress route's consumer, which asks camel-kafka whether it reaches a broker. */
+    private static final String KAFKA_CHECK = "consumer:kafka-ingress";
+
+    private static LocalKafka broker;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = LocalKafka.start("127.0.0.1", LocalStack.freePort(), LocalStack.freePort(), null);
+        broker.createTopics(Map.of("wxacode.requests", 3, "wxacode.replies", 3, "wxacode.requests.dlq", 1));
+        stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, broker);
+        PipelineTestSupport.testProperties().forEach(stack::with);
+        stack.startApp();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+        broker.close();
+    }
+
+    @Test
+    void aBrokerOutageMakesItNotReadyNamingKafkaUntilTheBrokerIsBack() throws Exception {
+        HttpResponse<String> before = awaitReadiness(200);
+        assertEquals("UP", check(before, KAFKA_CHECK).path("status").asText(), before.body());
+
+        long stopping = System.nanoTime();
+        broker.stopServing();
+        long stopped = System.nanoTime();
+        HttpResponse<String> during;
+        long down;
+        long starting;
+        try {
+            during = awaitReadiness(503);
+            down = System.nanoTime();
+        } finally {
+            starting = System.nanoTime();
+            broker.resumeServing();
+        }
+        long started = System.nanoTime();
+        HttpResponse<String> after = awaitReadiness(200);
+        long up = System.nanoTime();
+
+        JsonNode kafka = check(during, KAFKA_CHECK);
+        assertEquals("DOWN", kafka.path("status").asText(), during.body());
+        assertTrue(kafka.path("message").asText().contains("KafkaConsumer is not ready"), kafka.toString());
+        assertEquals("UP", check(during, "wechat-token").path("status").asText(), "only Kafka is down: " + during.body());
+        assertEquals("UP", check(during, "s3-bucket").path("status").asText(), "only Kafka is down: " + during.body());
+        assertEquals("UP", check(after, KAFKA_CHECK).path("status").asText(), after.body());
+        System.out.printf("kafka readiness: DOWN %d ms after the broker had stopped (its shutdown took %d ms);"
+                        + " UP %d ms after it had started again (its start took %d ms)%n",
+                millis(stopped, down), millis(stopping, stopped), millis(started, up), millis(starting, started));
+    }
+
+    @Test
+    void withKafkaOffABrokerOutageLeavesItReady() throws Exception {
+        stack.stopApp();
+        stack.with("kafka.enabled", "false");
+        broker.stopServing();
+        HttpResponse<String> ready;
+        try {
+            stack.startApp();
+            ready = readiness();
+        } finally {
+            broker.resumeServing();
+            stack.stopApp();
+            stack.with("kafka.enabled", "true");
+            stack.startApp();
+        }
+
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("UP", check(ready, KAFKA_CHECK).path("status").asText(), "a route that is not started is not checked");
+    }
+
+    private static long millis(long from, long to) {
+        return Duration.ofNanos(to - from).toMillis();
+    }
+
+    private static HttpResponse<String> awaitReadiness(int status) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        HttpResponse<String> last;
+        do {
+            last = readiness();
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("readiness did not answer " + status + " within " + PATIENCE + ": " + last.body());
+    }
+
+    private static HttpResponse<String> readiness() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/observe/health/ready")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode check(HttpResponse<String> health, String name) throws Exception {
+        for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health.body());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.wxacode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.bench.Benchmark;
+import dev.wxacode.local.ForkedApp;
+import dev.wxacode.local.LocalKafka;
+import dev.wxacode.local.LocalS3;
+import dev.wxacode.local.LocalStack;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The artifact as it is deployed: {@code java -jar target/wxacode-route.jar} from the project root,
+ * so the routes come from routes/ on disk, configured by nothing but environment variables, against
+ * the simulator, S3Proxy and a Kafka broker in this JVM. Runs under failsafe, after package.
+ */
+class PackagedJarIT {
+
+    private static final Path JAR = Path.of("target", "wxacode-route.jar");
+    private static final Path APP_LOG = Path.of("target", "test-logs", "packaged-jar-app.log");
+    private static final String API_KEY = "it-api-key-3d9a51c07e";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** 128 + SIGTERM: the JVM ended because of the signal, after its shutdown hooks, not by SIGKILL (137). */
+    private static final int EXIT_ON_SIGTERM = 143;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void theJarServesHttpAndKafkaAndStopsOnSigterm() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by package, which runs before failsafe");
+        assertTrue(Files.isDirectory(Path.of("routes")), "run from the project root, where routes/ is");
+        LocalKafka kafka = SharedKafka.broker();
+        try (LocalStack services = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, kafka);
+             S3Client s3 = services.s3().client()) {
+            int httpPort = LocalStack.freePort();
+            int managementPort = LocalStack.freePort();
+            Map<String, String> deployment = new HashMap<>(Benchmark.APP_ENVIRONMENT);
+            deployment.putAll(Map.ofEntries(
+                    Map.entry("HTTP_HOST", "127.0.0.1"),
+                    Map.entry("HTTP_PORT", Integer.toString(httpPort)),
+                    Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
+                    Map.entry("MANAGEMENT_PORT", Integer.toString(managementPort)),
+                    Map.entry("HTTP_AUTH_API_KEY", API_KEY),
+                    Map.entry("WECHAT_BASE_URL", services.simulator().baseUrl()),
+                    Map.entry("WECHAT_APP_ID", LocalStack.APP_ID),
+                    Map.entry("WECHAT_APP_SECRET", LocalStack.APP_SECRET),
+                    Map.entry("S3_ENDPOINT", services.s3().endpoint().toString()),
+                    Map.entry("S3_REGION", LocalS3.REGION),
+                    Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
+                    Map.entry("S3_SECRET_KEY", LocalS3.SECRET_KEY),
+                    Map.entry("S3_FORCE_PATH_STYLE", "true"),
+                    Map.entry("S3_BUCKET", LocalStack.BUCKET),
+                    Map.entry("KAFKA_BROKERS", kafka.bootstrapServers())));
+            List<String> jvmOptions = Arrays.asList(Benchmark.APP_JVM_OPTIONS.split(" "));
+            String appUrl = "http://127.0.0.1:" + httpPort;
+            int exit;
+            try (ForkedApp app = ForkedApp.fromJar(JAR, jvmOptions, deployment, Map.of(), APP_LOG)) {
+                app.awaitReady("http://127.0.0.1:" + managementPort, PATIENCE);
+
+                JsonNode overHttp = postOverHttp(appUrl, "{\"requestId\":\"it-http-1\",\"scene\":\"it=http\"}");
+                assertEquals("ok", overHttp.path("status").asText(), overHttp.toString());
+                assertStored(s3, overHttp);
+
+                JsonNode overKafka = requestOverKafka(kafka, "it-kafka-1", "{\"requestId\":\"it-kafka-1\",\"scene\":\"it=kafka\"}");
+                assertEquals("ok", overKafka.path("status").asText(), overKafka.toString());
+                assertStored(s3, overKafka);
+
+                exit = app.stop();
+            }
+
+            String log = Files.readString(APP_LOG, StandardCharsets.UTF_8);
+            assertEquals(EXIT_ON_SIGTERM, exit, "the app's output is in " + APP_LOG);
+            assertTrue(log.contains("Request it-http-1 over http: ok") && log.contains("Request it-kafka-1 over kafka: ok"),
+                    "the requests are in the log searched below: " + APP_LOG);
+            assertTrue(log.contains("(wxacode-route) shutdown in"), "Camel stopped its routes before the JVM ended: " + APP_LOG);
+            Set<String> secrets = new HashSet<>(services.simulator().issuedTokens());
+            assertFalse(secrets.isEmpty(), "the app fetched a token");
+            secrets.addAll(List.of(LocalStack.APP_SECRET, LocalS3.SECRET_KEY, API_KEY));
+            for (String secret : secrets) {
+                assertFalse(log.contains(secret), "a secret or token given to the app appears in its output " + APP_LOG);
+            }
+        }
+    }
+
+    private static JsonNode postOverHttp(String appUrl, String json) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(appUrl + "/api/wxacode"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    /** Publishes a request on the default request topic and waits for its reply, matched by key and correlation id. */
+    private static JsonNode requestOverKafka(LocalKafka kafka, String key, String json) throws Exception {
+        String correlationId = "c-" + key;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            ProducerRecord<byte[], byte[]> request = new ProducerRecord<>("wxacode.requests",
+                    key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+            request.headers().add("correlationId", correlationId.getBytes(StandardCharsets.UTF_8));
+            producer.send(request).get();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor("wxacode.replies").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> reply : consumer.poll(Duration.ofMillis(200))) {
+                    if (reply.key() != null && key.equals(new String(reply.key(), StandardCharsets.UTF_8))) {
+                        Header header = reply.headers().lastHeader("correlationId");
+                        assertEquals(correlationId, header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                        return JSON.readTree(reply.value());
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no reply to " + key + " on wxacode.replies within " + PATIENCE);
+    }
+
+    /** The object the reply names is in the bucket, with the bytes the reply's digest describes. */
+    private static void assertStored(S3Client s3, JsonNode reply) throws Exception {
+        byte[] image = s3.getObjectAsBytes(b -> b.bucket(reply.path("bucket").asText()).key(reply.path("key").asText())).asByteArray();
+        assertEquals(reply.path("size").asLong(), image.length, reply.toString());
+        assertArrayEquals(HexFormat.of().parseHex(reply.path("sha256").asText()),
+                MessageDigest.getInstance("SHA-256").digest(image), reply.toString());
+    }
+}
