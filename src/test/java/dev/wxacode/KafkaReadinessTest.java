@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.local.LocalKafka;
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaReadinessTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Far beyond what the figures printed below show; only a broken check gets near it. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -53,7 +51,7 @@ class KafkaReadinessTest {
     @Test
     void aBrokerOutageMakesItNotReadyNamingKafkaUntilTheBrokerIsBack() throws Exception {
         HttpResponse<String> before = awaitReadiness(200);
-        assertEquals("UP", check(before, KAFKA_CHECK).path("status").asText(), before.body());
+        assertEquals("UP", PipelineTestSupport.healthCheck(before, KAFKA_CHECK).path("status").asText(), before.body());
 
         long stopping = System.nanoTime();
         broker.stopServing();
@@ -72,12 +70,12 @@ class KafkaReadinessTest {
         HttpResponse<String> after = awaitReadiness(200);
         long up = System.nanoTime();
 
-        JsonNode kafka = check(during, KAFKA_CHECK);
+        JsonNode kafka = PipelineTestSupport.healthCheck(during, KAFKA_CHECK);
         assertEquals("DOWN", kafka.path("status").asText(), during.body());
         assertTrue(kafka.path("message").asText().contains("KafkaConsumer is not ready"), kafka.toString());
-        assertEquals("UP", check(during, "wechat-token").path("status").asText(), "only Kafka is down: " + during.body());
-        assertEquals("UP", check(during, "s3-bucket").path("status").asText(), "only Kafka is down: " + during.body());
-        assertEquals("UP", check(after, KAFKA_CHECK).path("status").asText(), after.body());
+        assertEquals("UP", PipelineTestSupport.healthCheck(during, "wechat-token").path("status").asText(), "only Kafka is down: " + during.body());
+        assertEquals("UP", PipelineTestSupport.healthCheck(during, "s3-bucket").path("status").asText(), "only Kafka is down: " + during.body());
+        assertEquals("UP", PipelineTestSupport.healthCheck(after, KAFKA_CHECK).path("status").asText(), after.body());
         System.out.printf("kafka readiness: DOWN %d ms after the broker had stopped (its shutdown took %d ms);"
                         + " UP %d ms after it had started again (its start took %d ms)%n",
                 millis(stopped, down), millis(stopping, stopped), millis(started, up), millis(starting, started));
@@ -100,7 +98,7 @@ class KafkaReadinessTest {
         }
 
         assertEquals(200, ready.statusCode(), ready.body());
-        assertEquals("UP", check(ready, KAFKA_CHECK).path("status").asText(), "a route that is not started is not checked");
+        assertEquals("UP", PipelineTestSupport.healthCheck(ready, KAFKA_CHECK).path("status").asText(), "a route that is not started is not checked");
     }
 
     private static long millis(long from, long to) {
@@ -123,14 +121,5 @@ class KafkaReadinessTest {
     private static HttpResponse<String> readiness() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/observe/health/ready")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode check(HttpResponse<String> health, String name) throws Exception {
-        for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
-            if (check.path("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + health.body());
     }
 }

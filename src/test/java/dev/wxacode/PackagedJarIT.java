@@ -52,6 +52,8 @@ class PackagedJarIT {
     private static final Path JAR = Path.of("target", "wxacode-route.jar");
     private static final Path APP_LOG = Path.of("target", "test-logs", "packaged-jar-app.log");
     private static final String API_KEY = "it-api-key-3d9a51c07e";
+    private static final String SHOP_ID = "wx0000000000itshop";
+    private static final String SHOP_SECRET = "it-shop-secret-8e21f04b";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** 128 + SIGTERM: the JVM ended because of the signal, after its shutdown hooks, not by SIGKILL (137). */
     private static final int EXIT_ON_SIGTERM = 143;
@@ -65,6 +67,7 @@ class PackagedJarIT {
         LocalKafka kafka = SharedKafka.broker();
         try (LocalStack services = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, kafka);
              S3Client s3 = services.s3().client()) {
+            services.simulator().addApp(SHOP_ID, SHOP_SECRET);
             int httpPort = LocalStack.freePort();
             int managementPort = LocalStack.freePort();
             Map<String, String> deployment = new HashMap<>(Benchmark.APP_ENVIRONMENT);
@@ -77,6 +80,10 @@ class PackagedJarIT {
                     Map.entry("WECHAT_BASE_URL", services.simulator().baseUrl()),
                     Map.entry("WECHAT_APP_ID", LocalStack.APP_ID),
                     Map.entry("WECHAT_APP_SECRET", LocalStack.APP_SECRET),
+                    // a second app, named only in the environment: no property of its own exists to override
+                    Map.entry("WECHAT_APPS", "default,shop"),
+                    Map.entry("WECHAT_APP_SHOP_ID", SHOP_ID),
+                    Map.entry("WECHAT_APP_SHOP_SECRET", SHOP_SECRET),
                     Map.entry("S3_ENDPOINT", services.s3().endpoint().toString()),
                     Map.entry("S3_REGION", LocalS3.REGION),
                     Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
@@ -98,17 +105,26 @@ class PackagedJarIT {
                 assertEquals("ok", overKafka.path("status").asText(), overKafka.toString());
                 assertStored(s3, overKafka);
 
+                JsonNode forShop = requestOverKafka(kafka, "it-kafka-shop",
+                        "{\"requestId\":\"it-kafka-shop\",\"app\":\"shop\",\"type\":\"limited\",\"path\":\"pages/index/index?from=it\"}");
+                assertEquals("ok", forShop.path("status").asText(), forShop.toString());
+                assertTrue(forShop.path("key").asText().startsWith("wxacode/shop/"), forShop.toString());
+                assertEquals(1, forShop.path("numUsed").asInt(), forShop.toString());
+                assertEquals(1, services.simulator().codeCalls(SHOP_ID), "made with the shop's own token");
+                assertStored(s3, forShop);
+
                 exit = app.stop();
             }
 
             String log = Files.readString(APP_LOG, StandardCharsets.UTF_8);
             assertEquals(EXIT_ON_SIGTERM, exit, "the app's output is in " + APP_LOG);
-            assertTrue(log.contains("Request it-http-1 over http: ok") && log.contains("Request it-kafka-1 over kafka: ok"),
+            assertTrue(log.contains("Request it-http-1 over http for app default (unlimited): ok")
+                            && log.contains("Request it-kafka-shop over kafka for app shop (limited): ok"),
                     "the requests are in the log searched below: " + APP_LOG);
             assertTrue(log.contains("(wxacode-route) shutdown in"), "Camel stopped its routes before the JVM ended: " + APP_LOG);
             Set<String> secrets = new HashSet<>(services.simulator().issuedTokens());
             assertFalse(secrets.isEmpty(), "the app fetched a token");
-            secrets.addAll(List.of(LocalStack.APP_SECRET, LocalS3.SECRET_KEY, API_KEY));
+            secrets.addAll(List.of(LocalStack.APP_SECRET, SHOP_SECRET, LocalS3.SECRET_KEY, API_KEY));
             for (String secret : secrets) {
                 assertFalse(log.contains(secret), "a secret or token given to the app appears in its output " + APP_LOG);
             }

@@ -3,9 +3,6 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,16 +12,14 @@ import org.junit.jupiter.api.Test;
 /** Configuration faults and a lost bucket show as "not ready", saying what to fix; no key needed to ask. */
 class ReadinessTest extends PipelineTestSupport {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @Test
     void readyWhenATokenCanBeHadAndTheBucketAnswers() throws Exception {
-        HttpResponse<String> ready = get("/observe/health/ready");
+        HttpResponse<String> ready = management("/observe/health/ready");
 
         assertEquals(200, ready.statusCode(), ready.body());
-        assertEquals("UP", check(ready, "wechat-token").path("status").asText());
-        assertEquals("UP", check(ready, "s3-bucket").path("status").asText());
-        assertEquals(200, get("/observe/health/live").statusCode());
+        assertEquals("UP", healthCheck(ready, "wechat-token").path("status").asText());
+        assertEquals("UP", healthCheck(ready, "s3-bucket").path("status").asText());
+        assertEquals(200, management("/observe/health/live").statusCode());
     }
 
     @Test
@@ -33,13 +28,13 @@ class ReadinessTest extends PipelineTestSupport {
             restartAppWith("wechat.app.secret", "not-the-secret");
             sim().reset();
 
-            HttpResponse<String> ready = get("/observe/health/ready");
+            HttpResponse<String> ready = management("/observe/health/ready");
             for (int i = 0; i < 5; i++) {
                 assertEquals(500, post("{\"scene\":\"hold-" + i + "\"}").status());
             }
 
             assertEquals(503, ready.statusCode(), ready.body());
-            JsonNode token = check(ready, "wechat-token");
+            JsonNode token = healthCheck(ready, "wechat-token");
             assertEquals("DOWN", token.path("status").asText());
             assertTrue(token.path("message").asText().contains("wechat.app.secret"), token.toString());
             assertEquals(1, sim().tokenCalls(), "one refusal is enough: the next ones come from the cache for 30 s");
@@ -53,11 +48,11 @@ class ReadinessTest extends PipelineTestSupport {
         try {
             restartAppWith("s3.bucket", "no-such-bucket");
 
-            HttpResponse<String> ready = get("/observe/health/ready");
+            HttpResponse<String> ready = management("/observe/health/ready");
             Reply reply = post("{\"scene\":\"no-bucket\"}");
 
             assertEquals(503, ready.statusCode(), ready.body());
-            JsonNode bucket = check(ready, "s3-bucket");
+            JsonNode bucket = healthCheck(ready, "s3-bucket");
             assertTrue(bucket.path("message").asText().contains("check s3.bucket"), bucket.toString());
             assertEquals(503, reply.status(), reply.body().toString());
             assertEquals("storage_unavailable", reply.error().path("code").asText());
@@ -73,16 +68,16 @@ class ReadinessTest extends PipelineTestSupport {
         stack.s3().stopServing();
         HttpResponse<String> during;
         try {
-            during = get("/observe/health/ready");
+            during = management("/observe/health/ready");
         } finally {
             stack.s3().resumeServing();
         }
 
         assertEquals(503, during.statusCode(), during.body());
-        JsonNode bucket = check(during, "s3-bucket");
+        JsonNode bucket = healthCheck(during, "s3-bucket");
         assertEquals("DOWN", bucket.path("status").asText());
         assertTrue(bucket.path("message").asText().contains("s3.endpoint"), bucket.toString());
-        assertEquals(200, get("/observe/health/ready").statusCode());
+        assertEquals(200, management("/observe/health/ready").statusCode());
     }
 
     @Test
@@ -93,33 +88,19 @@ class ReadinessTest extends PipelineTestSupport {
         Reply whileDown;
         try {
             stack.startApp();
-            during = get("/observe/health/ready");
+            during = management("/observe/health/ready");
             whileDown = post("{\"scene\":\"started-without-s3\"}");
         } finally {
             stack.s3().resumeServing();
         }
 
         assertEquals(503, during.statusCode(), during.body());
-        assertEquals("DOWN", check(during, "s3-bucket").path("status").asText());
+        assertEquals("DOWN", healthCheck(during, "s3-bucket").path("status").asText());
         assertEquals(503, whileDown.status(), whileDown.body().toString());
         assertEquals("storage_unavailable", whileDown.error().path("code").asText());
-        assertEquals(200, get("/observe/health/ready").statusCode());
+        assertEquals(200, management("/observe/health/ready").statusCode());
         Reply after = post("{\"scene\":\"started-without-s3\"}");
         assertEquals(200, after.status(), after.body().toString());
         assertTrue(object(after.text("key")).asByteArray().length > 0);
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode check(HttpResponse<String> health, String name) throws Exception {
-        for (JsonNode check : JSON.readTree(health.body()).path("checks")) {
-            if (check.path("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + health.body());
     }
 }
