@@ -103,4 +103,35 @@ class ReadinessTest extends PipelineTestSupport {
         assertEquals(200, after.status(), after.body().toString());
         assertTrue(object(after.text("key")).asByteArray().length > 0);
     }
+
+    @Test
+    void aSecretResetInTheConsoleMakesItNotReadyAndFixingItMakesItReadyAgain() throws Exception {
+        try {
+            restartAppWith("wechat.token.configuration-error-hold-seconds", "1");
+            assertEquals(200, post("{\"scene\":\"before-reset\"}").status());
+
+            sim().resetSecret(LocalStack.APP_ID, "secret-after-the-reset");
+            // the service learns of it at the next call: 40001, then 40125 for a new token
+            Reply refused = post("{\"scene\":\"after-reset\"}");
+            HttpResponse<String> down = management("/observe/health/ready");
+
+            assertEquals(500, refused.status(), refused.body().toString());
+            assertEquals("token_configuration", refused.error().path("code").asText());
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(healthCheck(down, "wechat-token").path("message").asText().contains("wechat.app.secret"), down.body());
+
+            // whoever reset it puts the secret the service has back (or deploys the new one)
+            sim().resetSecret(LocalStack.APP_ID, LocalStack.APP_SECRET);
+            HttpResponse<String> up = down;
+            for (int i = 0; i < 50 && up.statusCode() != 200; i++) {
+                Thread.sleep(100);
+                up = management("/observe/health/ready");
+            }
+            assertEquals(200, up.statusCode(), "ready again once WeChat issues a token: " + up.body());
+            assertEquals(200, post("{\"scene\":\"after-fix\"}").status());
+        } finally {
+            sim().resetSecret(LocalStack.APP_ID, LocalStack.APP_SECRET);
+            restartAppWith("wechat.token.configuration-error-hold-seconds", "30");
+        }
+    }
 }

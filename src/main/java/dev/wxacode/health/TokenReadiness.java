@@ -30,7 +30,7 @@ public final class TokenReadiness extends ReadinessCheck {
         for (MiniProgram program : programs.all()) {
             try {
                 program.tokens().get();
-                builder.detail("app." + program.name(), "token available");
+                builder.detail("app." + program.name(), "token available for app id " + program.appId());
             } catch (TokenConfigurationException e) {
                 faults.add(e.getMessage());
                 builder.detail("app." + program.name(), e.getMessage());

@@ -108,7 +108,7 @@ public final class WechatSimulator implements AutoCloseable {
 
     /** One mini program and what WeChat keeps for it. */
     private static final class App {
-        final String secret;
+        volatile String secret;
         final SimulatedTokens tokens;
         final AtomicInteger tokenCalls = new AtomicInteger();
         final AtomicInteger codeCalls = new AtomicInteger();
@@ -293,6 +293,16 @@ public final class WechatSimulator implements AutoCloseable {
     /** This app's tokens stop working at once (40001), as after a reset of its secret; others keep theirs. */
     public void revokeTokens(String appId) {
         app(appId).tokens.revokeAll();
+    }
+
+    /**
+     * What a reset of the secret in the admin console does: the old secret is refused (40125) and
+     * the app's tokens stop working at once (40001).
+     */
+    public void resetSecret(String appId, String newSecret) {
+        App app = app(appId);
+        app.secret = newSecret;
+        app.tokens.revokeAll();
     }
 
     /** Every token ever issued to any app. */
