@@ -26,6 +26,7 @@ import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.BucketCheck;
+import dev.wxacode.store.BucketWriteCheck;
 import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
@@ -166,10 +167,15 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ofMinutes(1));
     }
 
-    /** Its own check, asked afresh at every probe; the route's trusts a good answer for a minute. */
+    /**
+     * Its own bucket check, asked afresh at every probe (the route's trusts a good answer for a
+     * minute), and a write under the key prefix, trusted for a minute.
+     */
     @BindToRegistry("storageReadiness")
-    public StorageReadiness storageReadiness(@BeanInject("s3Client") S3Client s3, @PropertyInject("s3.bucket") String bucket) {
-        return new StorageReadiness(new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ZERO));
+    public StorageReadiness storageReadiness(@BeanInject("s3Client") S3Client s3, @PropertyInject("s3.bucket") String bucket,
+                                             @PropertyInject("s3.key-prefix") String keyPrefix) {
+        return new StorageReadiness(new BucketCheck(s3, bucket, Clock.systemUTC(), Duration.ZERO),
+                new BucketWriteCheck(s3, bucket, keyPrefix, Clock.systemUTC(), Duration.ofMinutes(1)));
     }
 
     @BindToRegistry("wechatCode")

@@ -81,6 +81,31 @@ class ReadinessTest extends PipelineTestSupport {
     }
 
     @Test
+    void credentialsThatMayReadButNotWriteMakeItNotReadyNamingTheSetting() throws Exception {
+        stack.stopApp();
+        stack.s3().serveReadOnly();
+        HttpResponse<String> during;
+        Reply whileReadOnly;
+        try {
+            stack.startApp();
+            during = management("/observe/health/ready");
+            whileReadOnly = post("{\"scene\":\"read-only-bucket\"}");
+        } finally {
+            stack.s3().resumeServing();
+        }
+
+        assertEquals(503, during.statusCode(), during.body());
+        JsonNode bucket = healthCheck(during, "s3-bucket");
+        assertEquals("DOWN", bucket.path("status").asText());
+        assertTrue(bucket.path("message").asText().contains("not write") && bucket.path("message").asText().contains("s3.access-key"),
+                bucket.toString());
+        assertEquals(503, whileReadOnly.status(), whileReadOnly.body().toString());
+        assertEquals("storage_unavailable", whileReadOnly.error().path("code").asText());
+        assertEquals(200, management("/observe/health/ready").statusCode(), "a failed write is not trusted: asked again");
+        assertEquals(200, post("{\"scene\":\"read-only-bucket\"}").status());
+    }
+
+    @Test
     void itStartsWhileStorageIsUnreachableAndServesOnceStorageIsBack() throws Exception {
         stack.stopApp();
         stack.s3().stopServing();

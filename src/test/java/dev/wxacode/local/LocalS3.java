@@ -58,8 +58,21 @@ public final class LocalS3 implements AutoCloseable {
 
     /** Serves the same store again on the same port. */
     public void resumeServing() throws Exception {
+        serve(store);
+    }
+
+    /** Reads are answered, puts refused with 403: credentials without s3:PutObject. */
+    public void serveReadOnly() throws Exception {
+        stopServing();
+        serve(new ReadOnlyStore(store));
+    }
+
+    private void serve(BlobStore served) throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+        }
         proxy = S3Proxy.builder()
-                .blobStore(store)
+                .blobStore(served)
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
