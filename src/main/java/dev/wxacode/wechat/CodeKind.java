@@ -9,11 +9,11 @@ import java.util.Optional;
  */
 public enum CodeKind {
     /** getUnlimited: scene + page, no cap on the number of codes. */
-    UNLIMITED("unlimited", "/wxa/getwxacodeunlimit", "getwxacodeunlimit", 0),
+    UNLIMITED("unlimited", "/wxa/getwxacodeunlimit", "getwxacodeunlimit", "getUnlimited", 0),
     /** getwxacode: a path with its query; counts toward the app's lifetime cap. */
-    LIMITED("limited", "/wxa/getwxacode", "getwxacode", 1024),
+    LIMITED("limited", "/wxa/getwxacode", "getwxacode", "getwxacode", 1024),
     /** createwxaqrcode: the classic square QR code; counts toward the same cap. */
-    QRCODE("qrcode", "/cgi-bin/wxaapp/createwxaqrcode", "createwxaqrcode", 128);
+    QRCODE("qrcode", "/cgi-bin/wxaapp/createwxaqrcode", "createwxaqrcode", "createwxaqrcode", 128);
 
     /** WeChat's cap on the codes of the two limited kinds together, per app and for its whole life. */
     public static final int LIFETIME_CAP = 100_000;
@@ -21,12 +21,15 @@ public enum CodeKind {
     private final String wireName;
     private final String apiPath;
     private final String apiName;
+    private final String what;
     private final int pathMax;
 
-    CodeKind(String wireName, String apiPath, String apiName, int pathMax) {
+    /** @param title the name WeChat's documentation gives the call, for messages */
+    CodeKind(String wireName, String apiPath, String apiName, String title, int pathMax) {
         this.wireName = wireName;
         this.apiPath = apiPath;
         this.apiName = apiName;
+        this.what = "WeChat " + title;
         this.pathMax = pathMax;
     }
 
@@ -56,7 +59,7 @@ public enum CodeKind {
 
     /** How messages name the call: "WeChat getUnlimited". */
     public String what() {
-        return "WeChat " + (this == UNLIMITED ? "getUnlimited" : apiName);
+        return what;
     }
 
     /** Limited kinds carry a path (with its query) instead of scene and page, and count toward the cap. */
