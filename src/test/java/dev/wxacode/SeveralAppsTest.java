@@ -95,4 +95,29 @@ class SeveralAppsTest extends PipelineTestSupport {
         }
         assertEquals(200, management("/observe/health/ready").statusCode());
     }
+
+    @Test
+    void eachAppIsPacedOnItsOwn() throws Exception {
+        try {
+            // one call a minute per app: a pacer shared by the two apps would hold the second call for a minute
+            restartAppWith("wechat.pace.calls-per-minute", "1");
+            String before = management("/observe/metrics").body();
+
+            assertEquals(200, post("{\"scene\":\"paced=1\"}").status());
+            assertEquals(200, post("{\"app\":\"shop\",\"scene\":\"paced=1\"}").status());
+
+            String after = management("/observe/metrics").body();
+            assertEquals(2.0, pacingDelay(after, "count") - pacingDelay(before, "count"));
+            double waited = pacingDelay(after, "sum") - pacingDelay(before, "sum");
+            assertTrue(waited < 1.0, "each app's first call had its own free slot; they waited " + waited + " s together");
+        } finally {
+            restartAppWith("wechat.pace.calls-per-minute", "5000");
+        }
+    }
+
+    /** A series of the wxacode_pacing_delay_seconds summary, 0 before its first call. */
+    private static double pacingDelay(String scrape, String series) {
+        String name = "wxacode_pacing_delay_seconds_" + series + " ";
+        return scrape.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(name.length()))).sum();
+    }
 }

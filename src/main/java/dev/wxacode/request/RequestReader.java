@@ -65,7 +65,8 @@ public final class RequestReader {
                 bool(given, RequestField.IS_HYALINE, violations));
         // value rules for the fields whose type was right: one round trip shows every problem
         List<Violation> typeErrors = List.copyOf(violations.subList(firstTypeError, violations.size()));
-        RequestRules.check(request, apps).stream()
+        boolean kindKnown = typeErrors.stream().noneMatch(v -> RequestField.named(v.field()).equals(Optional.of(RequestField.TYPE)));
+        RequestRules.check(request, apps, kindKnown).stream()
                 .filter(rule -> typeErrors.stream().noneMatch(v -> sameField(v, rule)))
                 .forEach(violations::add);
         if (!violations.isEmpty()) {

@@ -28,12 +28,18 @@ public final class RequestRules {
     private RequestRules() {
     }
 
-    /** @param apps the names of the configured mini programs */
-    public static List<Violation> check(WxacodeRequest r, Set<String> apps) {
+    /**
+     * @param apps      the names of the configured mini programs
+     * @param kindKnown false when the request named a type that does not exist: then which fields
+     *                  it needs is unknown, and only the rules every kind shares are checked
+     */
+    public static List<Violation> check(WxacodeRequest r, Set<String> apps, boolean kindKnown) {
         List<Violation> v = new ArrayList<>();
         checkApp(r.app(), apps, v);
         CodeKind kind = r.effectiveType();
-        if (kind == CodeKind.UNLIMITED) {
+        if (!kindKnown) {
+            // the type's own violation says what to fix first
+        } else if (kind == CodeKind.UNLIMITED) {
             checkScene(r.scene(), v);
             checkPage(r.page(), v);
             notUsed(r.path(), "path", "is for type limited or qrcode; an unlimited code takes scene and page", v);
