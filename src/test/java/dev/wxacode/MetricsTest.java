@@ -3,11 +3,6 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 
 import dev.wxacode.local.LocalS3;
@@ -18,13 +13,12 @@ import org.junit.jupiter.api.Test;
 /** /observe/metrics, scraped as Prometheus would, counts what the requests did. */
 class MetricsTest extends PipelineTestSupport {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String OK_STORED = "wxacode_requests_total{ingress=\"http\",outcome=\"ok\",reused=\"false\"}";
     private static final String OK_REUSED = "wxacode_requests_total{ingress=\"http\",outcome=\"ok\",reused=\"true\"}";
 
     @Test
     void requestsWechatCallsAndRetriesAreCountedByOutcome() throws Exception {
-        Map<String, Double> before = scrape();
+        Map<String, Double> before = metricSamples();
 
         assertEquals(200, post("{\"scene\":\"metrics=1\"}").status());
         assertEquals(200, post("{\"scene\":\"metrics=2\"}").status());
@@ -35,7 +29,7 @@ class MetricsTest extends PipelineTestSupport {
         sim().failNextCodeCalls(Fault.http(503));
         assertEquals(200, post("{\"scene\":\"metrics=4\"}").status());
 
-        Map<String, Double> after = scrape();
+        Map<String, Double> after = metricSamples();
         assertEquals(3, delta(before, after, OK_STORED));
         assertEquals(1, delta(before, after, OK_REUSED));
         assertEquals(1, delta(before, after, "wxacode_requests_total{ingress=\"http\",outcome=\"invalid_request\",reused=\"false\"}"));
@@ -54,12 +48,12 @@ class MetricsTest extends PipelineTestSupport {
     void tokenFetchesAreCountedOncePerFetch() throws Exception {
         restartAppWith("wechat.token.endpoint", "stable");
         sim().reset();
-        Map<String, Double> before = scrape();
+        Map<String, Double> before = metricSamples();
         for (int i = 0; i < 5; i++) {
             assertEquals(200, post("{\"scene\":\"metrics-token=" + i + "\"}").status());
         }
 
-        Map<String, Double> after = scrape();
+        Map<String, Double> after = metricSamples();
         assertEquals(sim().tokenCalls(), after.get("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}")
                 - before.getOrDefault("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}", 0.0), 0.0);
         assertEquals(1.0, after.get("wxacode_token_fetches_total{app=\"default\",outcome=\"ok\"}"), "one fetch since the start, for all requests");
@@ -68,8 +62,7 @@ class MetricsTest extends PipelineTestSupport {
     @Test
     void noSecretIsInTheMetrics() throws Exception {
         post("{\"scene\":\"metrics-secret\"}");
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = management("/observe/metrics").body();
 
         assertTrue(text.contains("wxacode_requests_total"), text.substring(0, Math.min(300, text.length())));
         for (String secret : new String[] {LocalStack.APP_SECRET, LocalStack.TEST_API_KEY, LocalS3.SECRET_KEY}) {
@@ -78,23 +71,6 @@ class MetricsTest extends PipelineTestSupport {
         for (String token : sim().issuedTokens()) {
             assertTrue(!text.contains(token), "a token in the metrics");
         }
-    }
-
-    /** Every sample of the scrape, by its name and labels. */
-    private static Map<String, Double> scrape() throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.managementUrl() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : response.body().split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        }
-        return samples;
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String sample) {

@@ -1,5 +1,7 @@
 package dev.wxacode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -127,6 +130,21 @@ public abstract class PipelineTestSupport {
     protected static HttpResponse<String> management(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Every sample of the /observe/metrics scrape, by its name and labels. */
+    protected static Map<String, Double> metricSamples() throws IOException, InterruptedException {
+        HttpResponse<String> response = management("/observe/metrics");
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return samples;
     }
 
     /** One named check of a /observe/health answer. */

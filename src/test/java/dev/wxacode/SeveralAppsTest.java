@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,8 @@ class SeveralAppsTest extends PipelineTestSupport {
 
     static final String SHOP_ID = "wx00000000000shop";
     private static final String SHOP_SECRET = "shop-app-secret-0c4e2b9d7a11";
+    private static final String PACED_CALLS = "wxacode_pacing_delay_seconds_count";
+    private static final String PACING_DELAY = "wxacode_pacing_delay_seconds_sum";
 
     @BeforeAll
     static void addTheShopApp() throws Exception {
@@ -101,23 +104,17 @@ class SeveralAppsTest extends PipelineTestSupport {
         try {
             // one call a minute per app: a pacer shared by the two apps would hold the second call for a minute
             restartAppWith("wechat.pace.calls-per-minute", "1");
-            String before = management("/observe/metrics").body();
+            Map<String, Double> before = metricSamples();
 
             assertEquals(200, post("{\"scene\":\"paced=1\"}").status());
             assertEquals(200, post("{\"app\":\"shop\",\"scene\":\"paced=1\"}").status());
 
-            String after = management("/observe/metrics").body();
-            assertEquals(2.0, pacingDelay(after, "count") - pacingDelay(before, "count"));
-            double waited = pacingDelay(after, "sum") - pacingDelay(before, "sum");
+            Map<String, Double> after = metricSamples();
+            assertEquals(2.0, after.get(PACED_CALLS) - before.getOrDefault(PACED_CALLS, 0.0));
+            double waited = after.get(PACING_DELAY) - before.getOrDefault(PACING_DELAY, 0.0);
             assertTrue(waited < 1.0, "each app's first call had its own free slot; they waited " + waited + " s together");
         } finally {
             restartAppWith("wechat.pace.calls-per-minute", "5000");
         }
-    }
-
-    /** A series of the wxacode_pacing_delay_seconds summary, 0 before its first call. */
-    private static double pacingDelay(String scrape, String series) {
-        String name = "wxacode_pacing_delay_seconds_" + series + " ";
-        return scrape.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(name.length()))).sum();
     }
 }

@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import dev.wxacode.apps.AppSettings;
 
 /**
  * The service in a JVM of its own, configured only through environment variables as in a
@@ -70,7 +71,7 @@ public final class ForkedApp implements AutoCloseable {
     /** The app's properties as a deployment passes them: wechat.app.id becomes WECHAT_APP_ID. */
     static Map<String, String> environmentOf(Map<String, String> properties) {
         Map<String, String> env = new HashMap<>();
-        properties.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        properties.forEach((key, value) -> env.put(AppSettings.environmentName(key), value));
         return env;
     }
 
