@@ -2,10 +2,10 @@ package dev.wxacode.http;
 
 import java.util.Locale;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-
-/** What an HTTP request must show before its body is read: a valid API key, then a JSON body. */
+/**
+ * What an HTTP request must show in its head before its body is read: a valid API key, then a
+ * JSON content type. Both come from real request headers only, never from the query string.
+ */
 public final class HttpGate {
 
     private final ApiKeys keys;
@@ -14,10 +14,13 @@ public final class HttpGate {
         this.keys = keys;
     }
 
-    public void check(Exchange exchange) {
-        Message message = exchange.getMessage();
-        keys.check(message.getHeader("Authorization", String.class));
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+    /** Throws {@link UnauthorizedException} unless the Authorization header carries one of the keys. */
+    public void checkKey(String authorization) {
+        keys.check(authorization);
+    }
+
+    /** Throws {@link UnsupportedMediaTypeException} unless the body is declared as JSON. */
+    public void checkContentType(String contentType) {
         if (!isJson(contentType)) {
             throw new UnsupportedMediaTypeException(contentType);
         }
