@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer extends VertxPlatformHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final int[] WEB_LAYER_STATUSES = {400, 404, 405, 413, 417, 500};
+    // 200 too: Vert.x's body handler fails a request whose connection closed mid-body with status 200
+    private static final int[] WEB_LAYER_STATUSES = {200, 400, 404, 405, 413, 417, 500};
 
     private final VertxPlatformHttpServerConfiguration configuration;
     private final EdgeLimits limits;
