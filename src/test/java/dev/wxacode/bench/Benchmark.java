@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class Benchmark {
 
     /** The app's JVM options: those the Dockerfile sets, so the figures are the deployment's. */
-    public static final String APP_JVM_OPTIONS = "-XX:+UseSerialGC -Xms48m -Xmx96m -XX:MaxMetaspaceSize=128m -Xss512k";
+    public static final String APP_JVM_OPTIONS = "-XX:+UseSerialGC -Xms48m -Xmx96m -XX:MaxMetaspaceSize=128m -Xss512k -XX:+ExitOnOutOfMemoryError";
     /** glibc's malloc keeps an arena per thread otherwise, tens of MB of RSS for a JVM with 100 workers. */
     public static final Map<String, String> APP_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     /** The class data archive the first start writes and the later ones map (AppCDS). */
