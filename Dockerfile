@@ -16,6 +16,7 @@ EXPOSE 8080 9876
 USER 10001
 # The JVM the benchmark measures (BENCHMARKS.md): a small serial-collected heap, a 384 MB container
 # is enough. glibc otherwise keeps a malloc arena per thread: tens of MB for 100 HTTP workers.
+# An OutOfMemoryError ends the JVM, so the orchestrator restarts it rather than keep a live husk.
 ENV JAVA_OPTS="-XX:+UseSerialGC -Xms48m -Xmx96m -XX:MaxMetaspaceSize=128m -Xss512k -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/wxacode-route.jar"]
