@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 
 import dev.wxacode.bench.Benchmark;
 import dev.wxacode.local.ForkedApp;
-import dev.wxacode.local.LocalS3;
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.Test;
 
@@ -75,23 +74,8 @@ class EdgeAttackIT {
             int httpPort = LocalStack.freePort();
             int managementPort = LocalStack.freePort();
             Map<String, String> deployment = new HashMap<>(Benchmark.APP_ENVIRONMENT);
-            deployment.putAll(Map.ofEntries(
-                    Map.entry("HTTP_HOST", "127.0.0.1"),
-                    Map.entry("HTTP_PORT", Integer.toString(httpPort)),
-                    Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
-                    Map.entry("MANAGEMENT_PORT", Integer.toString(managementPort)),
-                    Map.entry("HTTP_AUTH_API_KEY", API_KEY),
-                    Map.entry("WECHAT_BASE_URL", services.simulator().baseUrl()),
-                    Map.entry("WECHAT_APP_ID", LocalStack.APP_ID),
-                    Map.entry("WECHAT_APP_SECRET", LocalStack.APP_SECRET),
-                    Map.entry("S3_ENDPOINT", services.s3().endpoint().toString()),
-                    Map.entry("S3_REGION", LocalS3.REGION),
-                    Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
-                    Map.entry("S3_SECRET_KEY", LocalS3.SECRET_KEY),
-                    Map.entry("S3_FORCE_PATH_STYLE", "true"),
-                    Map.entry("S3_BUCKET", LocalStack.BUCKET),
-                    Map.entry("KAFKA_ENABLED", "false"),
-                    Map.entry("KAFKA_BROKERS", SharedKafka.broker().bootstrapServers())));
+            deployment.putAll(services.deploymentEnvironment(httpPort, managementPort, API_KEY));
+            deployment.put("KAFKA_ENABLED", "false");
             String appUrl = "http://127.0.0.1:" + httpPort;
             String managementUrl = "http://127.0.0.1:" + managementPort;
             List<String> jvmOptions = Arrays.asList(Benchmark.APP_JVM_OPTIONS.split(" "));

@@ -71,26 +71,9 @@ class PackagedJarIT {
             int httpPort = LocalStack.freePort();
             int managementPort = LocalStack.freePort();
             Map<String, String> deployment = new HashMap<>(Benchmark.APP_ENVIRONMENT);
-            deployment.putAll(Map.ofEntries(
-                    Map.entry("HTTP_HOST", "127.0.0.1"),
-                    Map.entry("HTTP_PORT", Integer.toString(httpPort)),
-                    Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
-                    Map.entry("MANAGEMENT_PORT", Integer.toString(managementPort)),
-                    Map.entry("HTTP_AUTH_API_KEY", API_KEY),
-                    Map.entry("WECHAT_BASE_URL", services.simulator().baseUrl()),
-                    Map.entry("WECHAT_APP_ID", LocalStack.APP_ID),
-                    Map.entry("WECHAT_APP_SECRET", LocalStack.APP_SECRET),
-                    // a second app, named only in the environment: no property of its own exists to override
-                    Map.entry("WECHAT_APPS", "default,shop"),
-                    Map.entry("WECHAT_APP_SHOP_ID", SHOP_ID),
-                    Map.entry("WECHAT_APP_SHOP_SECRET", SHOP_SECRET),
-                    Map.entry("S3_ENDPOINT", services.s3().endpoint().toString()),
-                    Map.entry("S3_REGION", LocalS3.REGION),
-                    Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
-                    Map.entry("S3_SECRET_KEY", LocalS3.SECRET_KEY),
-                    Map.entry("S3_FORCE_PATH_STYLE", "true"),
-                    Map.entry("S3_BUCKET", LocalStack.BUCKET),
-                    Map.entry("KAFKA_BROKERS", kafka.bootstrapServers())));
+            deployment.putAll(services.deploymentEnvironment(httpPort, managementPort, API_KEY));
+            // a second app, named only in the environment: no property of its own exists to override
+            deployment.putAll(Map.of("WECHAT_APPS", "default,shop", "WECHAT_APP_SHOP_ID", SHOP_ID, "WECHAT_APP_SHOP_SECRET", SHOP_SECRET));
             List<String> jvmOptions = Arrays.asList(Benchmark.APP_JVM_OPTIONS.split(" "));
             String appUrl = "http://127.0.0.1:" + httpPort;
             int exit;

@@ -115,6 +115,29 @@ public final class LocalStack implements AutoCloseable {
         return appProperties;
     }
 
+    /**
+     * What a deployment of the packaged jar against these services sets, as environment variables
+     * only: loopback ports, the API key, WeChat (the simulator), S3 and Kafka.
+     */
+    public Map<String, String> deploymentEnvironment(int httpPort, int managementPort, String apiKey) {
+        return new LinkedHashMap<>(Map.ofEntries(
+                Map.entry("HTTP_HOST", "127.0.0.1"),
+                Map.entry("HTTP_PORT", Integer.toString(httpPort)),
+                Map.entry("MANAGEMENT_HOST", "127.0.0.1"),
+                Map.entry("MANAGEMENT_PORT", Integer.toString(managementPort)),
+                Map.entry("HTTP_AUTH_API_KEY", apiKey),
+                Map.entry("WECHAT_BASE_URL", simulator.baseUrl()),
+                Map.entry("WECHAT_APP_ID", APP_ID),
+                Map.entry("WECHAT_APP_SECRET", APP_SECRET),
+                Map.entry("S3_ENDPOINT", s3.endpoint().toString()),
+                Map.entry("S3_REGION", LocalS3.REGION),
+                Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
+                Map.entry("S3_SECRET_KEY", LocalS3.SECRET_KEY),
+                Map.entry("S3_FORCE_PATH_STYLE", "true"),
+                Map.entry("S3_BUCKET", BUCKET),
+                Map.entry("KAFKA_BROKERS", kafka.bootstrapServers())));
+    }
+
     /** Stops the app, S3 and the simulator; the broker belongs to whoever started it. */
     @Override
     public void close() throws Exception {
