@@ -227,6 +227,35 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    void theRoutesComponentMountsEveryRouteWhereTheServiceReadsThem() throws IOException {
+        Map<String, Object> component = map(DeployFiles.yaml(DIR.resolve("routes-from-configmap/kustomization.yaml")), "component");
+        assertEquals("Component", component.get("kind"));
+        Map<String, Object> generator = map(list(component.get("configMapGenerator"), "configMapGenerator").get(0), "generator");
+        Set<String> mounted = list(generator.get("files"), "files").stream()
+                .map(f -> DIR.resolve("routes-from-configmap").resolve(f.toString()).normalize().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> routes;
+        try (Stream<Path> files = Files.list(Path.of(DeployFiles.property("wxacode.routes-dir")))) {
+            routes = files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).map(Path::toString)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(routes, mounted, "the ConfigMap replaces the whole folder: a route left out would be gone");
+
+        Matcher workdir = Pattern.compile("(?m)^WORKDIR\\s+(\\S+)").matcher(DeployFiles.read(DeployFiles.DOCKERFILE));
+        String lastWorkdir = null;
+        while (workdir.find()) {
+            lastWorkdir = workdir.group(1);
+        }
+        String routesDir = lastWorkdir + "/" + DeployFiles.property("wxacode.routes-dir");
+        String patch = at(list(component.get("patches"), "patches").get(0), "patch").toString();
+        List<Object> operations = list(new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(patch), "patch");
+        assertTrue(operations.stream().anyMatch(op -> routesDir.equals(at(op, "value", "mountPath"))),
+                "mounted on the image's working directory + wxacode.routes-dir");
+        assertTrue(operations.stream().anyMatch(op -> generator.get("name").equals(at(op, "value", "configMap", "name"))));
+    }
+
     private static void assertSelects(Map<String, Object> labels, Map<String, Object> selector) {
         assertFalse(selector.isEmpty());
         selector.forEach((k, v) -> assertEquals(v, labels.get(k), "selector " + k));
