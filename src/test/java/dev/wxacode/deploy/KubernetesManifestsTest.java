@@ -186,7 +186,7 @@ class KubernetesManifestsTest {
         assertEquals(List.of("ALL"), at(container, "securityContext", "capabilities", "drop"));
         assertEquals(Boolean.TRUE, at(container, "securityContext", "readOnlyRootFilesystem"));
 
-        // the JVM (hsperfdata) and Vert.x (its file cache) write to /tmp: a writable volume there
+        // Vert.x's file cache (and the JVM's hsperfdata) go to /tmp: a writable volume there
         Map<String, Object> tmpMount = list(container.get("volumeMounts"), "volumeMounts").stream().map(m -> map(m, "mount"))
                 .filter(m -> "/tmp".equals(m.get("mountPath"))).findFirst().orElseThrow(() -> new AssertionError("nothing mounted on /tmp"));
         Map<String, Object> tmpVolume = list(pod.get("volumes"), "volumes").stream().map(v -> map(v, "volume"))
