@@ -1,5 +1,6 @@
 package dev.wxacode.request;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,13 @@ public final class InvalidRequestException extends WxacodeException {
 
     public static InvalidRequestException of(String field, String rule) {
         return new InvalidRequestException(List.of(new Violation(field, rule)), null);
+    }
+
+    /** The same refusal with other violations (found before the body was read) listed first. */
+    public InvalidRequestException after(List<Violation> earlier) {
+        List<Violation> all = new ArrayList<>(earlier);
+        all.addAll(violations);
+        return new InvalidRequestException(all, requestId);
     }
 
     /** The request's own id, when it could be read, so that even a refusal can be matched. */
