@@ -13,6 +13,11 @@ public final class FlowProperties {
     public static final String OUTCOME = "wxacodeOutcome";
     public static final String REQUEST = "wxacodeRequest";
     public static final String REQUEST_ID = "wxacodeRequestId";
+    /**
+     * Rules an ingress found broken outside the body (a Kafka header), as a list of violations:
+     * the request is refused with them and the body's own, in one reply.
+     */
+    public static final String HEADER_VIOLATIONS = "wxacodeHeaderViolations";
     public static final String OBJECT_KEY = "wxacodeObjectKey";
     public static final String ACCESS_TOKEN = "wxacodeAccessToken";
     /** Set to the errcode when WeChat refused the access token (40001, 40014, 42001). */

@@ -16,6 +16,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.MalformedRequests.Malformed;
 import dev.wxacode.local.LocalStack;
+import dev.wxacode.text.Untrusted;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,8 @@ class FuzzTest extends KafkaTestSupport {
     private static final long SEED = 20261125L;
     private static final int COUNT = 250;
     private static final Set<String> REFUSALS = Set.of("invalid_request", "payload_too_large");
+    /** Refusals quote what was sent only in short, escaped pieces: a 16 KB value does not come back. */
+    private static final int MAX_REPLY = 4096;
 
     @Test
     void overHttpEveryMalformedRequestIsA4xxNamingTheProblem() throws Exception {
@@ -41,6 +44,7 @@ class FuzzTest extends KafkaTestSupport {
             statuses.merge(response.statusCode(), 1, Integer::sum);
             assertTrue(response.statusCode() == 400 || response.statusCode() == 413, m.kind() + ": " + response.statusCode());
             assertNamesTheProblem(m.kind(), JSON.readTree(response.body()));
+            assertTrue(response.body().length() < MAX_REPLY, m.kind() + ": a reply of " + response.body().length() + " characters");
         }
         System.out.printf("fuzz over HTTP: %d malformed requests, statuses %s%n", COUNT, statuses);
         assertEquals(0, sim().codeCalls(), "nothing malformed reaches WeChat");
@@ -68,6 +72,7 @@ class FuzzTest extends KafkaTestSupport {
             Malformed m = all.get(Integer.parseInt(key.substring(2)));
             codes.merge(body.path("error").path("code").asText(), 1, Integer::sum);
             assertNamesTheProblem(m.kind(), body);
+            assertTrue(reply.value().length < MAX_REPLY, m.kind() + ": a reply of " + reply.value().length + " bytes");
         }
         assertEquals(COUNT, records(deadLetters, keyStartsWith("f-")).size(), "each malformed request dead-lettered once");
         System.out.printf("fuzz over Kafka: %d malformed requests, error codes %s, dead letters %d%n",
@@ -79,13 +84,22 @@ class FuzzTest extends KafkaTestSupport {
         JsonNode error = reply.path("error");
         assertTrue(REFUSALS.contains(error.path("code").asText()), kind + ": " + error);
         assertFalse(error.path("message").asText().isBlank(), kind);
+        assertTrue(Untrusted.isPrintable(error.path("message").asText()), kind + ": a line break or control character in " + error);
         assertFalse(error.path("retryable").asBoolean(true), kind);
         if (error.path("code").asText().equals("invalid_request")) {
             assertTrue(error.path("violations").size() > 0, kind);
             for (JsonNode v : error.path("violations")) {
                 assertFalse(v.path("field").asText().isBlank(), kind + ": " + v);
                 assertFalse(v.path("rule").asText().isBlank(), kind + ": " + v);
+                assertTrue(Untrusted.isPrintable(v.path("field").asText()) && Untrusted.isPrintable(v.path("rule").asText()),
+                        kind + ": " + v);
             }
+        }
+        String violations = error.path("violations").toString();
+        if (kind.startsWith("scancode_time")) {
+            assertTrue(violations.contains("85096"), kind + ": " + error);
+        } else if (kind.equals("trailing content")) {
+            assertTrue(violations.contains("content after the JSON value"), kind + ": " + error);
         }
     }
 }

@@ -8,7 +8,9 @@ import java.util.Random;
 /**
  * Generates requests that must all be refused, from a seed, in the kinds a fuzzer would try:
  * binary garbage, JSON that is not an object, unknown fields, wrong types, nulls, huge strings,
- * unicode and control characters, deep nesting, truncated documents, broken UTF-8.
+ * unicode and control characters, deep nesting, truncated documents, broken UTF-8; and what an
+ * attacker of the logs would try: line breaks in echoed values and names, content after the JSON
+ * value, huge echoed values; and WeChat's reserved scancode_time as a key in scene or a path's query.
  */
 final class MalformedRequests {
 
@@ -20,6 +22,16 @@ final class MalformedRequests {
     private static final String[] ODD_SCENES = {"订单=1", "emoji\uD83D\uDE00", "tab\there", "new\nline", "nul\u0000", "per%cent",
             "space d", "<script>", "\"quote", "back\\\\slash", "é", "\u202Eright-to-left"};
 
+    /** Starts a line of its own in a text log that does not escape line breaks. */
+    static final String FORGED = "00:00:00.000 ERROR [main] FORGED - the service was compromised";
+    /** JSON escapes: the parsed strings hold a real CR LF, a line separator, a NEL and a bidi override. */
+    private static final String[] LINE_BREAKS = {"\\r\\n", "\\n", "\\r", "\\u2028", "\\u2029", "\\u0085", "\\u202e\\n"};
+    private static final String[] ECHOED_FIELDS = {"app", "type", "env_version"};
+    private static final String[] TRAILING = {"xyz", "{\"scene\":\"b\"}", " 1", "]", "}", "\"", "\u0000", "/* */"};
+    private static final String[] RESERVED_IN_SCENE = {"scancode_time=1", "id=2&scancode_time=1", "scancode_time", "a=1&scancode_time="};
+    private static final String[] RESERVED_IN_PATH = {"pages/a?scancode_time=1", "pages/a?id=2&scancode_time=1",
+            "pages/a?scancode%5Ftime=1", "pages/a?from=x&scancode_time=9&b=2"};
+
     record Malformed(String kind, byte[] body) {
     }
 
@@ -27,7 +39,7 @@ final class MalformedRequests {
         Random random = new Random(seed);
         List<Malformed> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            out.add(switch (i % 10) {
+            out.add(switch (i % 14) {
                 case 0 -> garbage(random);
                 case 1 -> text("not an object", NOT_OBJECTS[random.nextInt(NOT_OBJECTS.length)]);
                 case 2 -> text("unknown field", "{\"scene\":\"a\",\"" + randomWord(random) + "\":1}");
@@ -37,7 +49,11 @@ final class MalformedRequests {
                 case 6 -> text("odd scene", "{\"scene\":\"" + ODD_SCENES[random.nextInt(ODD_SCENES.length)] + "\"}");
                 case 7 -> deepNesting(random);
                 case 8 -> truncated(random);
-                default -> brokenUtf8(random);
+                case 9 -> brokenUtf8(random);
+                case 10 -> forgedLogLine(random);
+                case 11 -> text("trailing content", "{\"scene\":\"a\"}" + TRAILING[random.nextInt(TRAILING.length)]);
+                case 12 -> text("huge app", "{\"scene\":\"a\",\"app\":\"" + "A".repeat(15_000 + random.nextInt(1_300)) + "\"}");
+                default -> reservedParameter(random);
             });
         }
         return out;
@@ -56,6 +72,25 @@ final class MalformedRequests {
         String scene = field.equals("scene") ? "" : "\"scene\":\"a\",";
         // a value that happens to be right for the field is made wrong by giving the field twice
         return text("wrong type for " + field, "{" + scene + "\"" + field + "\":" + value + ",\"" + field + "\":" + value + "}");
+    }
+
+    /** A line break in a value the refusal quotes back, or in the name of an unknown field. */
+    private static Malformed forgedLogLine(Random random) {
+        String forged = "x" + LINE_BREAKS[random.nextInt(LINE_BREAKS.length)] + FORGED;
+        if (random.nextInt(4) == 0) {
+            return text("forged unknown field name", "{\"scene\":\"a\",\"" + forged + "\":1}");
+        }
+        String field = ECHOED_FIELDS[random.nextInt(ECHOED_FIELDS.length)];
+        return text("forged " + field, "{\"scene\":\"a\",\"" + field + "\":\"" + forged + "\"}");
+    }
+
+    private static Malformed reservedParameter(Random random) {
+        if (random.nextBoolean()) {
+            return text("scancode_time in scene", "{\"scene\":\"" + RESERVED_IN_SCENE[random.nextInt(RESERVED_IN_SCENE.length)] + "\"}");
+        }
+        String type = random.nextBoolean() ? "limited" : "qrcode";
+        return text("scancode_time in a " + type + " path", "{\"type\":\"" + type + "\",\"path\":\""
+                + RESERVED_IN_PATH[random.nextInt(RESERVED_IN_PATH.length)] + "\"}");
     }
 
     private static Malformed hugeString(Random random) {

@@ -1,6 +1,7 @@
 package dev.wxacode.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,9 @@ import dev.wxacode.FlowProperties;
 import dev.wxacode.MessageHeaders;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.request.RequestRules;
+import dev.wxacode.request.Violation;
+import dev.wxacode.text.Untrusted;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -28,6 +32,11 @@ public final class KafkaEnvelope {
     public static final String ORIGINAL_PARTITION_HEADER = "wxacode-original-partition";
     public static final String ORIGINAL_OFFSET_HEADER = "wxacode-original-offset";
 
+    /** Correlation ids are UUIDs or similar; this leaves room for any scheme while keeping headers small. */
+    public static final int CORRELATION_MAX_BYTES = 256;
+    /** The error message header of a dead letter: it may quote a WeChat errmsg or a summary of violations. */
+    static final int ERROR_MESSAGE_MAX = 1024;
+
     private static final String KEY = "wxacodeKafkaKey";
     private static final String VALUE = "wxacodeKafkaValue";
     private static final String ORIGIN = "wxacodeKafkaOrigin";
@@ -43,7 +52,13 @@ public final class KafkaEnvelope {
         this.correlationHeaders = List.copyOf(correlationHeaders);
     }
 
-    /** Keeps what the reply and a dead letter need before the pipeline reuses the message. */
+    /**
+     * Keeps what the reply and a dead letter need before the pipeline reuses the message, and
+     * checks the headers that go back out: a requestId header is held to the body's rule, and a
+     * correlation header, copied back byte for byte, to {@value #CORRELATION_MAX_BYTES} bytes. A header
+     * that breaks its rule is not used (the reply gets a fresh id, the header is not copied) and the
+     * record is refused with the body's own violations (RequestIntake), naming it "name (header)".
+     */
     public void receive(Exchange exchange) {
         Message message = exchange.getMessage();
         exchange.setProperty(KEY, message.getHeader(KafkaConstants.KEY));
@@ -52,19 +67,40 @@ public final class KafkaEnvelope {
                 message.getHeader(KafkaConstants.PARTITION, Integer.class),
                 message.getHeader(KafkaConstants.OFFSET, Long.class)));
         exchange.setProperty(COMMIT, message.getHeader(KafkaConstants.MANUAL_COMMIT));
+        List<Violation> violations = new ArrayList<>();
         Map<String, Object> correlation = new LinkedHashMap<>();
         for (String name : correlationHeaders) {
             Object value = message.getHeader(name);
-            if (value != null) {
+            if (value == null) {
+                continue;
+            }
+            int size = bytes(value).length;
+            if (size > CORRELATION_MAX_BYTES) {
+                violations.add(new Violation(headerField(name), "must be at most " + CORRELATION_MAX_BYTES
+                        + " bytes: it is copied unchanged to the reply (was " + size + " bytes)"));
+            } else {
                 correlation.put(name, value);
             }
         }
         exchange.setProperty(CORRELATION, correlation);
-        String requestId = text(message.getHeader(REQUEST_ID_HEADER));
-        if (requestId != null && !requestId.isBlank()) {
-            // the body's requestId, if any, still wins (RequestIntake)
-            exchange.setProperty(FlowProperties.REQUEST_ID, requestId);
+        Object requestIdHeader = message.getHeader(REQUEST_ID_HEADER);
+        if (requestIdHeader != null) {
+            String requestId = new String(bytes(requestIdHeader), StandardCharsets.UTF_8);
+            if (RequestRules.isRequestId(requestId)) {
+                // the body's requestId, if any, still wins (RequestIntake)
+                exchange.setProperty(FlowProperties.REQUEST_ID, requestId);
+            } else {
+                violations.add(new Violation(headerField(REQUEST_ID_HEADER), RequestRules.REQUEST_ID_RULE));
+            }
         }
+        if (!violations.isEmpty()) {
+            exchange.setProperty(FlowProperties.HEADER_VIOLATIONS, List.copyOf(violations));
+        }
+    }
+
+    /** How a violation names a header, so that the caller does not look for it in the body. */
+    static String headerField(String name) {
+        return name + " (header)";
     }
 
     /** The reply in the body goes out under the request's key, with the request id and correlation headers. */
@@ -83,7 +119,7 @@ public final class KafkaEnvelope {
         address(exchange, message);
         message.setBody(exchange.getProperty(VALUE, byte[].class));
         message.setHeader(ERROR_CODE_HEADER, cause instanceof WxacodeException known ? known.code() : "internal_error");
-        message.setHeader(ERROR_MESSAGE_HEADER, cause instanceof WxacodeException ? cause.getMessage()
+        message.setHeader(ERROR_MESSAGE_HEADER, cause instanceof WxacodeException ? Untrusted.printable(cause.getMessage(), ERROR_MESSAGE_MAX)
                 : "internal error (" + (cause == null ? "unknown" : cause.getClass().getName()) + "); the service log has the details");
         message.setHeader(ORIGINAL_TOPIC_HEADER, origin.topic());
         message.setHeader(ORIGINAL_PARTITION_HEADER, String.valueOf(origin.partition()));
@@ -111,10 +147,7 @@ public final class KafkaEnvelope {
         }
     }
 
-    private static String text(Object header) {
-        if (header instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        return header == null ? null : header.toString();
+    private static byte[] bytes(Object header) {
+        return header instanceof byte[] bytes ? bytes : header.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

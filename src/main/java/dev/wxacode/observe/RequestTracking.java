@@ -1,8 +1,10 @@
 package dev.wxacode.observe;
 
 import dev.wxacode.FlowProperties;
+import dev.wxacode.request.RequestRules;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.StoredCode;
+import dev.wxacode.text.Untrusted;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -42,7 +44,9 @@ public final class RequestTracking {
         StoredCode code = "ok".equals(outcome) ? exchange.getProperty(FlowProperties.STORED, StoredCode.class) : null;
         boolean reused = code != null && code.reused();
         metrics.requestFinished(ingress, outcome, reused, nanos);
-        String requestId = exchange.getProperty(FlowProperties.REQUEST_ID, "-", String.class);
+        // every source of the id holds it to the rule already; this line must stay one line regardless
+        String requestId = Untrusted.printable(exchange.getProperty(FlowProperties.REQUEST_ID, "-", String.class),
+                RequestRules.REQUEST_ID_MAX);
         WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
         // a request refused on the way in has no app or type yet
         String app = request == null ? "-" : request.effectiveApp();

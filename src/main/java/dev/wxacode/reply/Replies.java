@@ -11,6 +11,7 @@ import dev.wxacode.request.InvalidRequestException;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.StoredCode;
+import dev.wxacode.text.Untrusted;
 import dev.wxacode.wechat.CodeKind;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,6 +26,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class Replies {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+    /**
+     * A failure's message goes into the reply and a log line; it may quote what the caller sent
+     * (a violation, a header) or what WeChat answered, so it is escaped and bounded once more here.
+     */
+    static final int MESSAGE_MAX = 1024;
 
     private final ObjectMapper mapper;
     private final int retryAfterSeconds;
@@ -53,19 +59,20 @@ public final class Replies {
         ReplyError error;
         if (cause instanceof WxacodeException known) {
             status = known.httpStatus();
-            error = new ReplyError(known.code(), known.getMessage(), known.errcode(), known.retryable(),
+            String message = Untrusted.printable(known.getMessage(), MESSAGE_MAX);
+            error = new ReplyError(known.code(), message, known.errcode(), known.retryable(),
                     cause instanceof InvalidRequestException invalid ? invalid.violations() : null);
             if (status >= 500) {
-                LOG.warn("Request {}: {} {}", requestId, known.code(), known.getMessage());
+                LOG.warn("Request {}: {} {}", requestId, known.code(), message);
             } else {
                 // the caller's mistake, answered as such: not a warning about this service
-                LOG.info("Request {}: {} {}", requestId, known.code(), known.getMessage());
+                LOG.info("Request {}: {} {}", requestId, known.code(), message);
             }
         } else if (cause instanceof SdkException) {
             status = 503;
             error = new ReplyError("storage_unavailable", "object storage is unavailable: " + cause.getClass().getSimpleName(),
                     null, true, null);
-            LOG.warn("Request {}: object storage failed: {}", requestId, cause.getMessage());
+            LOG.warn("Request {}: object storage failed: {}", requestId, Untrusted.printable(cause.getMessage(), MESSAGE_MAX));
         } else if (cause instanceof IOException) {
             // camel-http's connection failures and timeouts towards WeChat's code APIs
             String what = calledApi(exchange);

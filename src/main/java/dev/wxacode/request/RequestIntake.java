@@ -1,5 +1,6 @@
 package dev.wxacode.request;
 
+import java.util.List;
 import java.util.UUID;
 
 import dev.wxacode.FlowProperties;
@@ -7,7 +8,8 @@ import org.apache.camel.Exchange;
 
 /**
  * First step of the pipeline: reads and validates the body, and settles the request id (the
- * body's, else one an ingress found elsewhere, else a new one).
+ * body's, else one an ingress found elsewhere, else a new one). Violations an ingress found outside
+ * the body are reported with the body's, so one reply names every problem.
  */
 public final class RequestIntake {
 
@@ -18,7 +20,17 @@ public final class RequestIntake {
     }
 
     public void read(Exchange exchange) {
-        WxacodeRequest request = reader.read(exchange.getMessage().getBody(byte[].class));
+        @SuppressWarnings("unchecked")
+        List<Violation> headerViolations = exchange.getProperty(FlowProperties.HEADER_VIOLATIONS, List.of(), List.class);
+        WxacodeRequest request;
+        try {
+            request = reader.read(exchange.getMessage().getBody(byte[].class));
+        } catch (InvalidRequestException e) {
+            throw headerViolations.isEmpty() ? e : e.after(headerViolations);
+        }
+        if (!headerViolations.isEmpty()) {
+            throw new InvalidRequestException(headerViolations, request.requestId());
+        }
         String id = request.requestId();
         if (id == null) {
             id = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.text.Untrusted;
 import dev.wxacode.wechat.CodeKind;
 
 /**
@@ -25,6 +26,8 @@ public final class RequestReader {
 
     private static final String RESERVED_FIELD = "scancode_time";
     static final int MAX_DEPTH = 8;
+    /** Jackson's own description of a syntax error, which quotes the offending input. */
+    private static final int JSON_ERROR_MAX = 160;
 
     private final ObjectMapper mapper;
     private final int maxBytes;
@@ -78,10 +81,16 @@ public final class RequestReader {
 
     private JsonNode parse(byte[] body) {
         JsonNode root;
-        try {
-            root = mapper.readTree(body);
+        try (JsonParser parser = mapper.createParser(body)) {
+            root = mapper.readTree(parser);
+            if (root != null && root.isObject() && hasMoreContent(parser)) {
+                // {"scene":"a"}xyz: whatever follows would be silently dropped, so the body is not what it seems
+                throw InvalidRequestException.of("body", "has content after the JSON value; send exactly one JSON object");
+            }
         } catch (JsonProcessingException e) {
-            throw InvalidRequestException.of("body", "is not valid JSON (" + firstLine(e.getOriginalMessage()) + ")");
+            // Jackson quotes pieces of the input in its messages
+            throw InvalidRequestException.of("body", "is not valid JSON (" + Untrusted.printable(firstLine(e.getOriginalMessage()),
+                    JSON_ERROR_MAX) + ")");
         } catch (IOException e) {
             throw InvalidRequestException.of("body", "is not valid JSON");
         }
@@ -89,6 +98,15 @@ public final class RequestReader {
             throw InvalidRequestException.of("body", "must be a JSON object");
         }
         return root;
+    }
+
+    /** Anything but white space after the value, including text that is not JSON at all. */
+    private static boolean hasMoreContent(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException notJson) {
+            return true;
+        }
     }
 
     /** A field as given, under the name the caller used, so errors speak the caller's language. */
@@ -106,7 +124,7 @@ public final class RequestReader {
             }
             Optional<RequestField> known = RequestField.named(name);
             if (known.isEmpty()) {
-                violations.add(new Violation(name, "is not a known field"));
+                violations.add(new Violation(Untrusted.name(name), "is not a known field"));
                 continue;
             }
             Given earlier = given.get(known.get());
@@ -139,7 +157,7 @@ public final class RequestReader {
         }
         Optional<CodeKind> kind = CodeKind.named(name);
         if (kind.isEmpty()) {
-            violations.add(new Violation(given.get(RequestField.TYPE).name(), "must be one of unlimited, limited, qrcode (was \"" + name + "\")"));
+            violations.add(new Violation(given.get(RequestField.TYPE).name(), "must be one of unlimited, limited, qrcode (was " + Untrusted.quoted(name) + ")"));
         }
         return kind.orElse(null);
     }
@@ -182,7 +200,7 @@ public final class RequestReader {
         for (Iterator<String> names = value.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!List.of("r", "g", "b").contains(name)) {
-                violations.add(new Violation(g.name() + "." + name, "is not a known field (use r, g, b)"));
+                violations.add(new Violation(g.name() + "." + Untrusted.name(name), "is not a known field (use r, g, b)"));
             }
         }
         int r = component(g.name(), value, "r", violations);

@@ -1,10 +1,13 @@
 package dev.wxacode.request;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.wxacode.text.Untrusted;
 import dev.wxacode.wechat.CodeKind;
 
 /**
@@ -21,6 +24,12 @@ public final class RequestRules {
     /** WeChat states no limit; real page paths are short, and this bounds what is stored as metadata. */
     public static final int PAGE_MAX = 512;
     public static final Set<String> ENV_VERSIONS = Set.of("release", "trial", "develop");
+
+    public static final String REQUEST_ID_RULE = "must be 1 to " + REQUEST_ID_MAX + " visible ASCII characters";
+    /** WeChat adds this parameter to the page's query itself, and refuses a code that already has one. */
+    static final String RESERVED_PARAMETER = "scancode_time";
+    private static final String RESERVED_PARAMETER_RULE = "may not carry " + RESERVED_PARAMETER
+            + " as a parameter name%s: WeChat reserves it (errcode 85096)";
 
     private static final Pattern SCENE_CHARS = Pattern.compile("[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]+");
     private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
@@ -59,13 +68,13 @@ public final class RequestRules {
             }
         }
         if (r.envVersion() != null && !ENV_VERSIONS.contains(r.envVersion())) {
-            v.add(new Violation("env_version", "must be one of release, trial, develop (was \"" + r.envVersion() + "\")"));
+            v.add(new Violation("env_version", "must be one of release, trial, develop (was " + Untrusted.quoted(r.envVersion()) + ")"));
         }
         if (r.width() != null && (r.width() < WIDTH_MIN || r.width() > WIDTH_MAX)) {
             v.add(new Violation("width", "must be between " + WIDTH_MIN + " and " + WIDTH_MAX + " (was " + r.width() + ")"));
         }
-        if (r.requestId() != null && (r.requestId().length() > REQUEST_ID_MAX || !VISIBLE_ASCII.matcher(r.requestId()).matches())) {
-            v.add(new Violation("requestId", "must be 1 to " + REQUEST_ID_MAX + " visible ASCII characters"));
+        if (r.requestId() != null && !isRequestId(r.requestId())) {
+            v.add(new Violation("requestId", REQUEST_ID_RULE));
         }
         return v;
     }
@@ -75,7 +84,7 @@ public final class RequestRules {
             v.add(new Violation("app", "is required: no app named " + WxacodeRequest.DEFAULT_APP + " is configured (configured: "
                     + sorted(apps) + ")"));
         } else if (app != null && !apps.contains(app)) {
-            v.add(new Violation("app", "must be one of the configured apps: " + sorted(apps) + " (was \"" + app + "\")"));
+            v.add(new Violation("app", "must be one of the configured apps: " + sorted(apps) + " (was " + Untrusted.quoted(app) + ")"));
         }
     }
 
@@ -91,6 +100,8 @@ public final class RequestRules {
                     + " (was " + path.length() + ")"));
         } else if (!VISIBLE_ASCII.matcher(path).matches()) {
             v.add(new Violation("path", "must be visible ASCII characters without spaces (URL-encode the query's values)"));
+        } else if (path.indexOf('?') >= 0 && hasReservedKey(path.substring(path.indexOf('?') + 1), true)) {
+            v.add(new Violation("path", RESERVED_PARAMETER_RULE.formatted(" in its query")));
         }
     }
 
@@ -107,7 +118,40 @@ public final class RequestRules {
             v.add(new Violation("scene", "must be 1 to " + SCENE_MAX + " characters (was " + scene.length() + ")"));
         } else if (!SCENE_CHARS.matcher(scene).matches()) {
             v.add(new Violation("scene", "may only contain 0-9 a-z A-Z and !#$&'()*+,/:;=?@-._~ (no %, spaces or other characters)"));
+        } else if (hasReservedKey(scene, false)) {
+            v.add(new Violation("scene", RESERVED_PARAMETER_RULE.formatted("")));
         }
+    }
+
+    /**
+     * A request id as the body and a Kafka header may carry it: what goes back in replies, headers
+     * and log lines as it is, so it is held to plain visible ASCII and a short length.
+     */
+    public static boolean isRequestId(String id) {
+        return id != null && id.length() <= REQUEST_ID_MAX && VISIBLE_ASCII.matcher(id).matches();
+    }
+
+    /**
+     * Whether a query-like string, {@code k=v&k2=v2} as WeChat reads scene and a path's query, has
+     * the reserved name as a key. A value equal to it is harmless. Query keys may be URL-encoded
+     * ({@code scancode%5Ftime}), so they are compared decoded; scene allows no %.
+     */
+    static boolean hasReservedKey(String query, boolean urlEncoded) {
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (urlEncoded) {
+                try {
+                    key = URLDecoder.decode(key, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException notEncoded) {
+                    // a stray % is not an encoding of the reserved name
+                }
+            }
+            if (key.equals(RESERVED_PARAMETER)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkPage(String page, List<Violation> v) {

@@ -20,6 +20,7 @@ import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.RequestField;
 import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.text.Untrusted;
 import dev.wxacode.token.AccessToken;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,6 +34,7 @@ import org.apache.camel.Message;
 public final class WechatCodeCall {
 
     private static final int QUOTA_EXCEEDED = 45009;
+    private static final int ERRMSG_MAX = 256;
     private static final String NUM_USED_HEADER = "Num-Used";
 
     private final MiniPrograms programs;
@@ -132,7 +134,8 @@ public final class WechatCodeCall {
         JsonNode error = parseError(body, what);
         int errcode = error.get("errcode").asInt();
         metrics.wechatAnswered(program.name(), kind.apiName(), Integer.toString(errcode));
-        String errmsg = error.path("errmsg").asText("");
+        // WeChat's errmsg may quote the request (its scene or path): it goes into replies and log lines
+        String errmsg = Untrusted.printable(error.path("errmsg").asText(""), ERRMSG_MAX);
         switch (Errcode.classOf(errcode)) {
             case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);
             case TRANSIENT -> {

@@ -282,4 +282,121 @@ class RequestReaderTest {
         InvalidRequestException unlimited = rejected("{\"scene\":\"a=1\",\"path\":\"pages/a\"}");
         assertEquals(Set.of("path"), fields(unlimited));
     }
+
+    // ---- what a caller sends is never echoed raw ----------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app", "type", "env_version"})
+    void aLineBreakInAnEchoedValueIsEscapedSoItCannotForgeALogLine(String field) {
+        // JSON escapes: the parsed value holds a real CR, LF, line separator and right-to-left override
+        String forged = "x\\r\\n00:00:00.000 ERROR [main] FORGED - owned\\u2028\\u202e";
+        InvalidRequestException e = rejected("{\"scene\":\"a\",\"" + field + "\":\"" + forged + "\"}");
+
+        assertEquals(Set.of(field), fields(e), e.getMessage());
+        assertTrue(e.getMessage().contains("(was \"x\\r\\n00:00:00.000 ERROR [main] FORGED"), e.getMessage());
+        assertPrintable(e);
+    }
+
+    @Test
+    void anUnknownFieldsNameIsEscapedAndCutInTheFieldAndTheMessage() {
+        InvalidRequestException e = rejected("{\"scene\":\"a\",\"x\\r\\nFORGED" + "n".repeat(5000) + "\":1,"
+                + "\"line_color\":{\"r\":0,\"g\":0,\"b\":0,\"q\\u2028\":1}}");
+
+        assertEquals(2, e.violations().size(), e.getMessage());
+        Violation unknown = e.violations().get(0);
+        assertTrue(unknown.field().startsWith("x\\r\\nFORGEDnnn"), unknown.field());
+        assertTrue(unknown.field().length() < 100 && unknown.field().contains("more characters)"), unknown.field());
+        assertEquals("is not a known field", unknown.rule());
+        assertEquals("line_color.q\\u2028", e.violations().get(1).field());
+        assertPrintable(e);
+    }
+
+    @Test
+    void aHugeAppValueIsEchoedOnlyAsABoundedPrefix() {
+        InvalidRequestException e = rejected("{\"scene\":\"a\",\"app\":\"" + "A".repeat(16_000) + "\"}");
+
+        assertEquals(Set.of("app"), fields(e));
+        assertTrue(e.getMessage().length() < 300, e.getMessage().length() + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains("more characters)"), e.getMessage());
+    }
+
+    @Test
+    void manyUnknownFieldsStayInTheListWhileTheMessageIsBounded() {
+        StringBuilder body = new StringBuilder("{\"scene\":\"a\"");
+        for (int i = 0; i < 300; i++) {
+            body.append(",\"unknown").append(i).append("\":1");
+        }
+        InvalidRequestException e = rejected(body.append('}').toString());
+
+        assertEquals(300, e.violations().size());
+        assertTrue(e.getMessage().length() <= InvalidRequestException.MESSAGE_MAX + 40, Integer.toString(e.getMessage().length()));
+    }
+
+    @Test
+    void jacksonsDescriptionOfASyntaxErrorIsEscapedToo() {
+        InvalidRequestException e = rejected("{\"scene\":\"a\",\u2028\u202eFORGED" + "z".repeat(2000) + "}");
+
+        assertEquals(Set.of("body"), fields(e));
+        assertTrue(e.getMessage().contains("is not valid JSON"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+        assertPrintable(e);
+    }
+
+    private static void assertPrintable(InvalidRequestException e) {
+        assertTrue(dev.wxacode.text.Untrusted.isPrintable(e.getMessage()), e.getMessage());
+        for (Violation v : e.violations()) {
+            assertTrue(dev.wxacode.text.Untrusted.isPrintable(v.field()) && dev.wxacode.text.Untrusted.isPrintable(v.rule()), v.toString());
+        }
+    }
+
+    // ---- one JSON value, and nothing after it ------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"scene\":\"a\"}xyz", "{\"scene\":\"a\"}{\"scene\":\"b\"}", "{\"scene\":\"a\"} 1",
+            "{\"scene\":\"a\"}]", "{\"scene\":\"a\"}\u0000", "{}x"})
+    void contentAfterTheJsonValueIsRejected(String body) {
+        InvalidRequestException e = rejected(body);
+
+        assertEquals(List.of("body"), e.violations().stream().map(Violation::field).toList(), e.getMessage());
+        assertTrue(e.getMessage().contains("content after the JSON value"), e.getMessage());
+    }
+
+    @Test
+    void whiteSpaceAfterTheJsonValueIsFine() {
+        assertEquals("a", read("{\"scene\":\"a\"} \r\n\t ").scene());
+    }
+
+    // ---- scancode_time: WeChat's reserved parameter name ------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scancode_time=1", "id=2&scancode_time=1", "scancode_time", "a=1&scancode_time=&b=2"})
+    void scancodeTimeAsAKeyInSceneIsRejectedWith85096(String scene) {
+        InvalidRequestException e = rejected("{\"scene\":\"" + scene + "\"}");
+
+        assertEquals(Set.of("scene"), fields(e));
+        assertTrue(e.getMessage().contains("scancode_time") && e.getMessage().contains("85096"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"id=scancode_time", "scancode_time1=1", "x_scancode_time=1", "a=scancode_time&b=2"})
+    void scancodeTimeAsAValueOrPartOfAKeyInSceneIsFine(String scene) {
+        assertEquals(scene, read("{\"scene\":\"" + scene + "\"}").scene());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"limited", "qrcode"})
+    void scancodeTimeAsAKeyInAPathsQueryIsRejectedWith85096(String type) {
+        for (String path : List.of("pages/a?scancode_time=1", "pages/a?id=2&scancode_time=1", "pages/a?scancode%5Ftime=1")) {
+            InvalidRequestException e = rejected("{\"type\":\"" + type + "\",\"path\":\"" + path + "\"}");
+            assertEquals(Set.of("path"), fields(e), path);
+            assertTrue(e.getMessage().contains("scancode_time") && e.getMessage().contains("85096"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pages/a?id=scancode_time", "pages/scancode_time/index", "pages/a?from=x&t=scancode_time=1",
+            "pages/a?scancode_timex=1"})
+    void scancodeTimeOutsideAPathsQueryKeysIsFine(String path) {
+        assertEquals(path, read("{\"type\":\"limited\",\"path\":\"" + path + "\"}").path());
+    }
 }
