@@ -1,11 +1,12 @@
 package dev.wxacode.http;
 
 import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.text.Untrusted;
 
 public final class UnsupportedMediaTypeException extends WxacodeException {
 
     public UnsupportedMediaTypeException(String contentType) {
-        super("Content-Type must be application/json (was " + (contentType == null ? "missing" : "\"" + contentType + "\"") + ")");
+        super("Content-Type must be application/json (was " + (contentType == null ? "missing" : Untrusted.quoted(contentType)) + ")");
     }
 
     @Override
