@@ -1,6 +1,7 @@
 package dev.wxacode;
 
 import dev.wxacode.http.ApiServerFactory;
+import dev.wxacode.tracing.TracingSetup;
 import org.apache.camel.main.Main;
 
 /** Starts wxacode-route: Camel Main, its routes loaded from {@code routes/*.camel.yaml} on disk. */
@@ -18,6 +19,8 @@ public final class Application {
         Main main = new Main();
         // bound before Main configures camel.server: the API port is an ApiServer, not Camel's default server
         main.bind("apiServerFactory", new ApiServerFactory());
+        // before Main configures camel.opentelemetry2: the tracer it looks up must be bound by then
+        main.addMainListener(new TracingSetup());
         main.configure().addConfiguration(CamelConfiguration.class);
         return main;
     }

@@ -36,6 +36,7 @@ import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.TokenServiceClient;
 import dev.wxacode.token.TokenSource;
 import dev.wxacode.token.WechatTokenClient;
+import dev.wxacode.tracing.Tracing;
 import dev.wxacode.wechat.CallPacer;
 import dev.wxacode.wechat.WechatCodeCall;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,9 +76,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         metrics.bindTo(() -> camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
     }
 
+    /** {@link Tracing}: bound by TracingSetup, on or off as wxacode.tracing.enabled says. */
     @BindToRegistry("requestTracking")
-    public RequestTracking requestTracking() {
-        return new RequestTracking(metrics);
+    public RequestTracking requestTracking(@BeanInject("tracing") Tracing tracing) {
+        return new RequestTracking(metrics, tracing.ingress());
     }
 
     @BindToRegistry("retryCounter")
@@ -130,7 +132,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.service.url") String serviceUrl,
             @PropertyInject("wechat.token.service.api-key") String serviceApiKey,
             @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
-            @PropertyInject("s3.key-prefix") String keyPrefix) {
+            @PropertyInject("s3.key-prefix") String keyPrefix,
+            @BeanInject("tracing") Tracing tracing) {
         AppSettings settings = AppSettings.of(camelContext.getPropertiesComponent()::resolveProperty, appsFile);
         List<String> apps = AppSettings.names(names);
         boolean tokenService = !isBlank(serviceUrl);
@@ -145,9 +148,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             String appId = settings.value(app, "id");
             TokenSource source = tokenService
                     ? new TokenServiceClient(mapper, app, serviceUrl.trim().replace(APPID_PLACEHOLDER, appId), serviceApiKey,
-                            connectTimeout, responseTimeout)
+                            connectTimeout, responseTimeout, tracing.tokenRequestHeaders())
                     : new WechatTokenClient(mapper, baseUrl, app, appId, settings.value(app, "secret"),
-                            TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout);
+                            TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout, tracing.tokenRequestHeaders());
+            source = tracing.traced(source, app, tokenService ? "token-service" : "wechat");
             AccessTokenCache tokens = new AccessTokenCache(new CountedTokenSource(app, source, metrics), Clock.systemUTC(),
                     Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
             // the default app keeps the keys of a single-app deployment; the others get a folder each
@@ -200,8 +204,9 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     @BindToRegistry("replies")
     public Replies replies(@PropertyInject("http.retry-after-seconds") int retryAfterSeconds,
-                           @BeanInject("displayUrls") DisplayUrls displayUrls) {
-        return new Replies(mapper, retryAfterSeconds, displayUrls);
+                           @BeanInject("displayUrls") DisplayUrls displayUrls,
+                           @BeanInject("tracing") Tracing tracing) {
+        return new Replies(mapper, retryAfterSeconds, displayUrls, tracing.ingress());
     }
 
     /** Presigned GET URLs in ok replies, for the same store, addressing and credentials as the client's. */

@@ -5,28 +5,37 @@ import dev.wxacode.request.RequestRules;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.StoredCode;
 import dev.wxacode.text.Untrusted;
+import dev.wxacode.tracing.IngressTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The first step of each ingress. Counts the request in flight and, once its exchange is done,
  * however it ended (reply, error reply, left for Kafka to poll again), counts its outcome, times it
- * and writes the one line per request the logs keep.
+ * and writes the one line per request the logs keep, with the request id and trace id as fields of
+ * their own (MDC: top-level in LOG_FORMAT=json).
  */
 public final class RequestTracking {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.wxacode.requests");
+    /** ECS's field for the trace id, and one of the service's own for the request id. */
+    public static final String TRACE_ID_FIELD = "trace.id";
+    public static final String REQUEST_ID_FIELD = "wxacode.request_id";
 
     private final PipelineMetrics metrics;
+    private final IngressTrace trace;
 
-    public RequestTracking(PipelineMetrics metrics) {
+    public RequestTracking(PipelineMetrics metrics, IngressTrace trace) {
         this.metrics = metrics;
+        this.trace = trace;
     }
 
     public void begin(Exchange exchange) {
         String ingress = exchange.getProperty(FlowProperties.INGRESS, String.class);
+        trace.remember(exchange);
         long started = System.nanoTime();
         metrics.requestStarted(ingress);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -52,11 +61,17 @@ public final class RequestTracking {
         String app = request == null ? "-" : request.effectiveApp();
         String type = request == null ? "-" : request.effectiveType().wireName();
         long millis = nanos / 1_000_000;
-        if (code != null) {
-            LOG.info("Request {} over {} for app {} ({}): ok, {} {} ({} bytes) in {} ms", requestId, ingress, app, type,
-                    reused ? "reused" : "stored", code.fileId(), code.size(), millis);
-        } else {
-            LOG.info("Request {} over {} for app {} ({}): {} in {} ms", requestId, ingress, app, type, outcome, millis);
+        // set here, around the one line: this runs on whichever thread completed the exchange (a
+        // Vert.x event loop, a Kafka consumer), which may serve other requests before and after
+        String traceId = trace.traceId(exchange);
+        try (MDC.MDCCloseable id = MDC.putCloseable(REQUEST_ID_FIELD, requestId);
+             MDC.MDCCloseable tid = traceId == null ? null : MDC.putCloseable(TRACE_ID_FIELD, traceId)) {
+            if (code != null) {
+                LOG.info("Request {} over {} for app {} ({}): ok, {} {} ({} bytes) in {} ms", requestId, ingress, app, type,
+                        reused ? "reused" : "stored", code.fileId(), code.size(), millis);
+            } else {
+                LOG.info("Request {} over {} for app {} ({}): {} in {} ms", requestId, ingress, app, type, outcome, millis);
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.StoredCode;
 import dev.wxacode.text.Untrusted;
+import dev.wxacode.tracing.IngressTrace;
 import dev.wxacode.wechat.CodeKind;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -35,12 +36,17 @@ public final class Replies {
     private final ObjectMapper mapper;
     private final int retryAfterSeconds;
     private final DisplayUrls displayUrls;
+    private final IngressTrace trace;
 
-    /** @param retryAfterSeconds what a 503 tells HTTP callers to wait before trying again */
-    public Replies(ObjectMapper mapper, int retryAfterSeconds, DisplayUrls displayUrls) {
+    /**
+     * @param retryAfterSeconds what a 503 tells HTTP callers to wait before trying again
+     * @param trace             the request's trace context, carried on by the HTTP reply
+     */
+    public Replies(ObjectMapper mapper, int retryAfterSeconds, DisplayUrls displayUrls, IngressTrace trace) {
         this.mapper = mapper;
         this.retryAfterSeconds = retryAfterSeconds;
         this.displayUrls = displayUrls;
+        this.trace = trace;
     }
 
     public void ok(Exchange exchange) {
@@ -122,6 +128,8 @@ public final class Replies {
         MessageHeaders.clear(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        // a Kafka reply is readdressed from scratch; Camel's tracer puts its own traceparent on the record
+        trace.addTo(exchange, message);
         try {
             message.setBody(mapper.writeValueAsBytes(reply));
         } catch (JsonProcessingException e) {

@@ -28,19 +28,21 @@ public final class TokenServiceClient implements TokenSource {
     private final URI url;
     private final String apiKey;
     private final Duration responseTimeout;
+    private final TokenRequestHeaders extraHeaders;
 
     /**
      * @param url    the service's URL for this app ({appid} already replaced)
      * @param apiKey sent as "Authorization: Bearer {apiKey}"; blank for none
      */
     public TokenServiceClient(ObjectMapper mapper, String app, String url, String apiKey, Duration connectTimeout,
-                              Duration responseTimeout) {
+                              Duration responseTimeout, TokenRequestHeaders extraHeaders) {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.mapper = mapper;
         this.app = app;
         this.url = URI.create(url);
         this.apiKey = apiKey == null ? "" : apiKey.trim();
         this.responseTimeout = responseTimeout;
+        this.extraHeaders = extraHeaders;
     }
 
     @Override
@@ -49,6 +51,7 @@ public final class TokenServiceClient implements TokenSource {
         if (!apiKey.isEmpty()) {
             request.header("Authorization", "Bearer " + apiKey);
         }
+        extraHeaders.addTo(request::header);
         HttpResponse<byte[]> response = TokenAnswer.send(http, request.build(), WHAT);
         int status = response.statusCode();
         if (status == 401 || status == 403) {

@@ -33,10 +33,12 @@ public final class WechatTokenClient implements TokenSource {
     private final String appSecret;
     private final TokenEndpoint endpoint;
     private final Duration responseTimeout;
+    private final TokenRequestHeaders extraHeaders;
 
     /** @param app the app's name in this service, which error messages use to name its settings */
     public WechatTokenClient(ObjectMapper mapper, String baseUrl, String app, String appId, String appSecret,
-                             TokenEndpoint endpoint, Duration connectTimeout, Duration responseTimeout) {
+                             TokenEndpoint endpoint, Duration connectTimeout, Duration responseTimeout,
+                             TokenRequestHeaders extraHeaders) {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.mapper = mapper;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -45,6 +47,7 @@ public final class WechatTokenClient implements TokenSource {
         this.appSecret = appSecret;
         this.endpoint = endpoint;
         this.responseTimeout = responseTimeout;
+        this.extraHeaders = extraHeaders;
     }
 
     @Override
@@ -67,11 +70,12 @@ public final class WechatTokenClient implements TokenSource {
         body.put("secret", appSecret);
         body.put("force_refresh", false);
         try {
-            return HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/stable_token"))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/stable_token"))
                     .timeout(responseTimeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))
-                    .build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+            extraHeaders.addTo(request::header);
+            return request.build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the stable_token request", e);
         }
@@ -79,10 +83,11 @@ public final class WechatTokenClient implements TokenSource {
 
     private HttpRequest classicTokenRequest() {
         String query = "grant_type=client_credential&appid=" + encode(appId) + "&secret=" + encode(appSecret);
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/token?" + query))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/cgi-bin/token?" + query))
                 .timeout(responseTimeout)
-                .GET()
-                .build();
+                .GET();
+        extraHeaders.addTo(request::header);
+        return request.build();
     }
 
     /** WeChat does not echo secrets, but a proxy or a future errmsg might: never pass one on. */

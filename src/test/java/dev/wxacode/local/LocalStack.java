@@ -27,6 +27,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalS3 s3;
     private final LocalKafka kafka;
     private final Map<String, String> appProperties;
+    private final Map<String, Object> appBeans = new LinkedHashMap<>();
     private final int httpPort;
     private Main app;
 
@@ -77,8 +78,22 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Binds a bean into the app's registry at each {@link #startApp()}, as an application embedding
+     * it would (an OpenTelemetry SDK, say); null unbinds it.
+     */
+    public LocalStack bind(String name, Object bean) {
+        if (bean == null) {
+            appBeans.remove(name);
+        } else {
+            appBeans.put(name, bean);
+        }
+        return this;
+    }
+
     public LocalStack startApp() throws Exception {
         app = Application.create();
+        appBeans.forEach(app::bind);
         appProperties.forEach(app::addOverrideProperty);
         app.start();
         return this;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -97,6 +98,7 @@ public final class WechatSimulator implements AutoCloseable {
     private final AtomicInteger quotaRefusals = new AtomicInteger();
     private final AtomicLong firstCodeCall = new AtomicLong();
     private final AtomicLong lastCodeCall = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> traceparents = new ConcurrentLinkedQueue<>();
     private volatile int limitedCap = DEFAULT_LIMITED_CAP;
     private volatile int quotaLimit;
     private volatile Duration quotaWindow = Duration.ofMinutes(1);
@@ -312,6 +314,11 @@ public final class WechatSimulator implements AutoCloseable {
         return Set.copyOf(all);
     }
 
+    /** "path traceparent" of each call that carried a W3C trace context, in the order they came. */
+    public List<String> traceparents() {
+        return List.copyOf(traceparents);
+    }
+
     public SimulatorClock clock() {
         return clock;
     }
@@ -340,6 +347,7 @@ public final class WechatSimulator implements AutoCloseable {
         codeFaults.clear();
         latency.set(Duration.ZERO);
         quotaRefusals.set(0);
+        traceparents.clear();
         firstCodeCall.set(0);
         lastCodeCall.set(0);
         enforceQuota(0, Duration.ofMinutes(1));
@@ -369,6 +377,10 @@ public final class WechatSimulator implements AutoCloseable {
     private void handle(HttpExchange exchange, Handler handler) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
+            String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+            if (traceparent != null) {
+                traceparents.add(exchange.getRequestURI().getPath() + " " + traceparent);
+            }
             sleep(latency.get());
             Answer answer = handler.handle(exchange, body);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
