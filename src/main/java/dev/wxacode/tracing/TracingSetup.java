@@ -14,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,6 @@ public final class TracingSetup extends MainListenerSupport {
             "otel.logs.exporter", "none",
             "otel.exporter.otlp.protocol", "http/protobuf");
 
-    /** The SDK this setup made, and so closes; not one bound from outside. */
-    private OpenTelemetrySdk owned;
-
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
@@ -54,23 +52,35 @@ public final class TracingSetup extends MainListenerSupport {
             return;
         }
         OpenTelemetry openTelemetry = registry.findSingleByType(OpenTelemetry.class);
-        if (openTelemetry == null) {
-            owned = fromEnvironment();
-            openTelemetry = owned;
+        boolean bound = openTelemetry != null;
+        if (!bound) {
+            OpenTelemetrySdk sdk = fromEnvironment();
+            closeWith(context, sdk);
+            openTelemetry = sdk;
         }
         registry.bind("openTelemetryTracer", Tracer.class, openTelemetry.getTracer("camel"));
         registry.bind("openTelemetryPropagators", ContextPropagators.class, openTelemetry.getPropagators());
         registry.bind("tracing", Tracing.on(openTelemetry));
         LOG.info("Tracing on: W3C trace context continued from callers, spans exported {}",
-                owned == null ? "by the OpenTelemetry bound in the registry" : "as the OTEL_* variables say");
+                bound ? "by the OpenTelemetry bound in the registry" : "as the OTEL_* variables say");
     }
 
-    /** After Camel has stopped, so that the spans of requests finished while draining are exported too. */
-    @Override
-    public void afterStop(BaseMainSupport main) {
-        if (owned != null) {
-            owned.close();
-            owned = null;
+    /**
+     * Closes (flushes) the SDK as the context stops: after its routes have drained, so that the
+     * spans of the last requests go out too, and on SIGTERM as well, when Camel's hangup hook stops
+     * the context and the JVM exits without Main's own after-stop callbacks.
+     */
+    private static void closeWith(CamelContext context, OpenTelemetrySdk sdk) {
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sdk.close();
+                }
+            }, true);
+        } catch (Exception e) {
+            sdk.close();
+            throw new IllegalStateException("cannot tie the OpenTelemetry SDK to the Camel context", e);
         }
     }
 
@@ -78,7 +88,7 @@ public final class TracingSetup extends MainListenerSupport {
         return AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> SDK_DEFAULTS)
                 .addResourceCustomizer((resource, config) -> named(resource))
-                // closed in afterStop, once Camel is done, rather than by a hook racing Camel's own
+                // closed with the context (closeWith), rather than by a hook racing Camel's own
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
