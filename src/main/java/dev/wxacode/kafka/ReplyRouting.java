@@ -34,16 +34,16 @@ public final class ReplyRouting {
     private final PartitionCounts partitions;
 
     /**
-     * @param allowed a regular expression the whole topic name must match; blank: only the
-     *                configured reply topic
+     * @param allowed a regular expression the whole name of any other topic than the configured
+     *                one must match; blank: none
      */
     public ReplyRouting(String configuredTopic, String allowed, PartitionCounts partitions) {
         this.configured = new ReplyAddress(configuredTopic, null);
         boolean onlyConfigured = allowed == null || allowed.isBlank();
-        this.allowed = onlyConfigured ? Pattern.compile(Pattern.quote(configuredTopic)) : compile(allowed.trim());
+        this.allowed = onlyConfigured ? null : compile(allowed.trim());
         this.allowedRule = onlyConfigured
-                ? "may only name " + configuredTopic + ", the service's reply topic (kafka.reply-topics-allowed)"
-                : "must match kafka.reply-topics-allowed (" + allowed.trim() + ")";
+                ? "may only name " + configuredTopic + ", the service's reply topic (kafka.reply-topics-allowed allows no other)"
+                : "must be " + configuredTopic + " or match kafka.reply-topics-allowed (" + allowed.trim() + ")";
         this.partitions = partitions;
     }
 
@@ -100,7 +100,7 @@ public final class ReplyRouting {
             violations.add(new Violation(headerField(REPLY_TOPIC_HEADER), TOPIC_NAME_RULE + " (was " + was + ")"));
             return null;
         }
-        if (!allowed.matcher(topic).matches()) {
+        if (!topic.equals(configured.topic()) && (allowed == null || !allowed.matcher(topic).matches())) {
             violations.add(new Violation(headerField(REPLY_TOPIC_HEADER), allowedRule + " (was " + Untrusted.quoted(topic) + ")"));
             return null;
         }
