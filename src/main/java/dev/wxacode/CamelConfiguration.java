@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.AppSettings;
@@ -15,7 +16,9 @@ import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
+import dev.wxacode.kafka.BrokerPartitionCounts;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.kafka.ReplyRouting;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
@@ -44,6 +47,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -194,8 +200,22 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("kafkaEnvelope")
-    public KafkaEnvelope kafkaEnvelope(@PropertyInject("kafka.correlation-headers") String correlationHeaders) {
-        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList());
+    public KafkaEnvelope kafkaEnvelope(CamelContext camelContext,
+                                       @PropertyInject("kafka.correlation-headers") String correlationHeaders,
+                                       @PropertyInject("kafka.reply-topic") String replyTopic,
+                                       @PropertyInject("kafka.reply-topics-allowed") String replyTopicsAllowed,
+                                       @PropertyInject("kafka.group") String group) throws Exception {
+        // the same brokers and security settings as camel-kafka's own clients, read once the component is configured
+        BrokerPartitionCounts partitions = new BrokerPartitionCounts(() -> {
+            KafkaConfiguration kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
+            Properties properties = kafka.createProducerProperties();
+            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+            return properties;
+        }, Duration.ofSeconds(60), Clock.systemUTC());
+        // stopped with Camel, which closes its admin client
+        camelContext.addService(partitions, true);
+        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
+                new ReplyRouting(replyTopic.trim(), replyTopicsAllowed, partitions), group.trim());
     }
 
     @BindToRegistry("replies")
