@@ -55,7 +55,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -262,12 +261,12 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     /**
      * Decided once, for the client and the presigner alike (see S3Region): the SDK's chain may ask
-     * instance metadata over the network. Not a bean of its own, as Camel binds beans that need
+     * instance metadata, over the network. Not a bean of its own, as Camel binds beans that need
      * other beans in no order it promises.
      */
     private synchronized Region s3Region(String setting, String endpoint) {
         if (s3Region == null) {
-            s3Region = S3Region.decide(setting, endpoint, DefaultAwsRegionProviderChain.builder().build());
+            s3Region = S3Region.decide(setting, endpoint);
         }
         return s3Region;
     }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,6 +126,24 @@ class S3PlatformTest extends PipelineTestSupport {
             assertTrue(reply.text("url").contains("%2Feu-north-1%2Fs3%2Faws4_request"), "and so does the presigner: " + reply.text("url"));
         } finally {
             System.clearProperty("aws.region");
+            restartWithDefaults();
+        }
+    }
+
+    @Test
+    void aCustomEndpointWithNoRegionAnywhereSignsForUsEast1() throws Exception {
+        // the chain for a custom endpoint: aws.region, AWS_REGION, the profile (not instance metadata)
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getProperty("aws.region") == null
+                && System.getenv("AWS_CONFIG_FILE") == null && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")),
+                "this machine names a region of its own");
+        try {
+            restartWith(Map.of("s3.region", "", "wxacode.display-url.lifetime-seconds", "60"));
+
+            Reply reply = post("{\"scene\":\"region-fallback\"}");
+
+            assertEquals(200, reply.status(), reply.body().toString());
+            assertTrue(reply.text("url").contains("%2Fus-east-1%2Fs3%2Faws4_request"), reply.text("url"));
+        } finally {
             restartWithDefaults();
         }
     }

@@ -11,7 +11,8 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 /**
  * Which region the client signs for. The paths where the SDK's chain finds nothing are tested
- * here, with a chain that finds nothing: the real one would ask EC2 instance metadata.
+ * here, with a chain that finds nothing: for AWS itself the real one asks EC2 instance metadata,
+ * seconds off EC2 (S3PlatformTest starts the service with a custom endpoint and no region).
  */
 class S3RegionTest {
 
