@@ -34,6 +34,10 @@ import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
+import dev.wxacode.store.ObjectTags;
+import dev.wxacode.store.PutObjectSettings;
+import dev.wxacode.store.S3Region;
+import dev.wxacode.store.ServerSideEncryption;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.TokenServiceClient;
@@ -71,6 +75,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     private final ObjectMapper mapper = new ObjectMapper();
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
+    private Region s3Region;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -236,7 +241,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             return DisplayUrls.off();
         }
         S3Presigner.Builder builder = S3Presigner.builder()
-                .region(Region.of(region))
+                .region(s3Region(region, endpoint))
                 .credentialsProvider(credentials(accessKey, secretKey))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(forcePathStyle).build());
         if (!isBlank(endpoint)) {
@@ -252,14 +257,19 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                              @PropertyInject("s3.access-key") String accessKey,
                              @PropertyInject("s3.secret-key") String secretKey,
                              @PropertyInject("s3.force-path-style") boolean forcePathStyle,
-                             @PropertyInject("s3.checksums") String checksums) {
+                             @PropertyInject("s3.checksums") String checksums,
+                             @PropertyInject("s3.server-side-encryption") String encryption,
+                             @PropertyInject("s3.kms-key-id") String kmsKeyId,
+                             @PropertyInject("s3.object-tags") boolean objectTags) {
         boolean everyCall = switch (checksums.trim()) {
             case "when-supported" -> true;
             case "when-required" -> false;
             default -> throw new IllegalArgumentException("s3.checksums must be when-required or when-supported (was " + checksums + ")");
         };
+        PutObjectSettings puts = new PutObjectSettings(ServerSideEncryption.of(encryption, kmsKeyId), ObjectTags.enabled(objectTags));
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(region))
+                .region(s3Region(region, endpoint))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(puts))
                 .forcePathStyle(forcePathStyle)
                 .requestChecksumCalculation(everyCall ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(everyCall ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED);
@@ -269,7 +279,23 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return builder.credentialsProvider(credentials(accessKey, secretKey)).build();
     }
 
-    /** Static keys when configured, else the AWS default chain (instance role, AWS_* variables, profile). */
+    /**
+     * Decided once, for the client and the presigner alike (see S3Region): the SDK's chain may ask
+     * instance metadata, over the network. Not a bean of its own, as Camel binds beans that need
+     * other beans in no order it promises.
+     */
+    private synchronized Region s3Region(String setting, String endpoint) {
+        if (s3Region == null) {
+            s3Region = S3Region.decide(setting, endpoint);
+        }
+        return s3Region;
+    }
+
+    /**
+     * Static keys when configured, else the AWS default chain: AWS_* variables, web identity (IRSA:
+     * AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, through the sts module camel-aws2-s3 brings),
+     * profile, container and instance roles.
+     */
     private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
         if (isBlank(accessKey)) {
             return DefaultCredentialsProvider.builder().build();
