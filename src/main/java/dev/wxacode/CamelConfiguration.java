@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.AppSettings;
@@ -15,7 +16,9 @@ import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
+import dev.wxacode.kafka.BrokerPartitionCounts;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.kafka.ReplyRouting;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
@@ -31,6 +34,10 @@ import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
+import dev.wxacode.store.ObjectTags;
+import dev.wxacode.store.PutObjectSettings;
+import dev.wxacode.store.S3Region;
+import dev.wxacode.store.ServerSideEncryption;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.TokenServiceClient;
@@ -45,6 +52,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -66,6 +76,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     private final ObjectMapper mapper = new ObjectMapper();
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
+    private Region s3Region;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -198,8 +209,22 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("kafkaEnvelope")
-    public KafkaEnvelope kafkaEnvelope(@PropertyInject("kafka.correlation-headers") String correlationHeaders) {
-        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList());
+    public KafkaEnvelope kafkaEnvelope(CamelContext camelContext,
+                                       @PropertyInject("kafka.correlation-headers") String correlationHeaders,
+                                       @PropertyInject("kafka.reply-topic") String replyTopic,
+                                       @PropertyInject("kafka.reply-topics-allowed") String replyTopicsAllowed,
+                                       @PropertyInject("kafka.group") String group) throws Exception {
+        // the same brokers and security settings as camel-kafka's own clients, read once the component is configured
+        BrokerPartitionCounts partitions = new BrokerPartitionCounts(() -> {
+            KafkaConfiguration kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
+            Properties properties = kafka.createProducerProperties();
+            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+            return properties;
+        }, Duration.ofSeconds(60), Clock.systemUTC());
+        // stopped with Camel, which closes its admin client
+        camelContext.addService(partitions, true);
+        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
+                new ReplyRouting(replyTopic.trim(), replyTopicsAllowed, partitions), group.trim());
     }
 
     @BindToRegistry("replies")
@@ -221,7 +246,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             return DisplayUrls.off();
         }
         S3Presigner.Builder builder = S3Presigner.builder()
-                .region(Region.of(region))
+                .region(s3Region(region, endpoint))
                 .credentialsProvider(credentials(accessKey, secretKey))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(forcePathStyle).build());
         if (!isBlank(endpoint)) {
@@ -237,14 +262,19 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                              @PropertyInject("s3.access-key") String accessKey,
                              @PropertyInject("s3.secret-key") String secretKey,
                              @PropertyInject("s3.force-path-style") boolean forcePathStyle,
-                             @PropertyInject("s3.checksums") String checksums) {
+                             @PropertyInject("s3.checksums") String checksums,
+                             @PropertyInject("s3.server-side-encryption") String encryption,
+                             @PropertyInject("s3.kms-key-id") String kmsKeyId,
+                             @PropertyInject("s3.object-tags") boolean objectTags) {
         boolean everyCall = switch (checksums.trim()) {
             case "when-supported" -> true;
             case "when-required" -> false;
             default -> throw new IllegalArgumentException("s3.checksums must be when-required or when-supported (was " + checksums + ")");
         };
+        PutObjectSettings puts = new PutObjectSettings(ServerSideEncryption.of(encryption, kmsKeyId), ObjectTags.enabled(objectTags));
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(region))
+                .region(s3Region(region, endpoint))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(puts))
                 .forcePathStyle(forcePathStyle)
                 .requestChecksumCalculation(everyCall ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(everyCall ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED);
@@ -254,7 +284,23 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return builder.credentialsProvider(credentials(accessKey, secretKey)).build();
     }
 
-    /** Static keys when configured, else the AWS default chain (instance role, AWS_* variables, profile). */
+    /**
+     * Decided once, for the client and the presigner alike (see S3Region): the SDK's chain may ask
+     * instance metadata, over the network. Not a bean of its own, as Camel binds beans that need
+     * other beans in no order it promises.
+     */
+    private synchronized Region s3Region(String setting, String endpoint) {
+        if (s3Region == null) {
+            s3Region = S3Region.decide(setting, endpoint);
+        }
+        return s3Region;
+    }
+
+    /**
+     * Static keys when configured, else the AWS default chain: AWS_* variables, web identity (IRSA:
+     * AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, through the sts module camel-aws2-s3 brings),
+     * profile, container and instance roles.
+     */
     private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
         if (isBlank(accessKey)) {
             return DefaultCredentialsProvider.builder().build();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.kafka.SpringDeadLetterHeaders;
 import dev.wxacode.local.ForkedApp;
 import dev.wxacode.local.LocalStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -188,5 +190,10 @@ class KafkaPipelineTest extends KafkaTestSupport {
         assertEquals(requests, header(letter, KafkaEnvelope.ORIGINAL_TOPIC_HEADER));
         assertEquals(String.valueOf(at.partition()), header(letter, KafkaEnvelope.ORIGINAL_PARTITION_HEADER));
         assertEquals(String.valueOf(at.offset()), header(letter, KafkaEnvelope.ORIGINAL_OFFSET_HEADER));
+        // and Spring's, in Spring's encodings (SpringKafkaInteropTest has the rest)
+        assertEquals(requests, header(letter, SpringDeadLetterHeaders.ORIGINAL_TOPIC));
+        assertEquals(at.partition(), ByteBuffer.wrap(letter.headers().lastHeader(SpringDeadLetterHeaders.ORIGINAL_PARTITION).value()).getInt());
+        assertEquals(at.offset(), ByteBuffer.wrap(letter.headers().lastHeader(SpringDeadLetterHeaders.ORIGINAL_OFFSET).value()).getLong());
+        assertEquals(header(letter, KafkaEnvelope.ERROR_MESSAGE_HEADER), header(letter, SpringDeadLetterHeaders.EXCEPTION_MESSAGE));
     }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -130,6 +131,20 @@ public abstract class PipelineTestSupport {
     protected static HttpResponse<String> management(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The readiness answer once it is 200, or the last one after {@code patience}: right after a
+     * restart the Kafka consumer may still be joining its group on a loaded machine.
+     */
+    protected static HttpResponse<String> awaitReady(Duration patience) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        HttpResponse<String> ready = management("/observe/health/ready");
+        while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            ready = management("/observe/health/ready");
+        }
+        return ready;
     }
 
     /** Every sample of the /observe/metrics scrape, by its name and labels. */

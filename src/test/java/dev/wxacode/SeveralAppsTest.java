@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.wxacode.local.LocalStack;
@@ -96,7 +97,8 @@ class SeveralAppsTest extends PipelineTestSupport {
             // the property wins over the secrets file; blank falls back to the file
             restartAppWith("wechat.app.shop.secret", "");
         }
-        assertEquals(200, management("/observe/health/ready").statusCode());
+        HttpResponse<String> ready = awaitReady(Duration.ofSeconds(30));
+        assertEquals(200, ready.statusCode(), ready.body());
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class ApiServer extends VertxPlatformHttpServer {
     private final VertxPlatformHttpServerConfiguration configuration;
     private final EdgeLimits limits;
     private final EdgeAnswers answers;
+    private final PublishedContract contract = new PublishedContract();
     private Vertx vertx;
     private boolean ownVertx;
     private Router router;
@@ -79,7 +80,11 @@ public final class ApiServer extends VertxPlatformHttpServer {
         router = Router.router(vertx);
         // in this order, before the routes platform-http adds: deadlines, then the key, then (in each route) the body
         router.route().order(Integer.MIN_VALUE).handler(guard.requestHandler());
-        router.route().order(Integer.MIN_VALUE + 1).handler(new EdgeGate(gate, answers));
+        router.route().order(Integer.MIN_VALUE + 1).handler(new EdgeGate(gate, answers, contract));
+        for (String path : contract.paths()) {
+            router.get(path).order(Integer.MIN_VALUE + 2).handler(contract);
+            router.head(path).order(Integer.MIN_VALUE + 2).handler(contract);
+        }
         for (int status : WEB_LAYER_STATUSES) {
             router.errorHandler(status, ctx -> webLayerError(ctx, status));
         }
@@ -146,8 +151,10 @@ public final class ApiServer extends VertxPlatformHttpServer {
 
     private void webLayerError(RoutingContext ctx, int status) {
         switch (status) {
-            case 404 -> answers.answer(ctx.request(), 404, "not_found", "nothing is served at this path; the API is POST /api/wxacode", false);
-            case 405 -> answers.answer(ctx.request(), 405, "method_not_allowed", "this path takes POST only", false);
+            case 404 -> answers.answer(ctx.request(), 404, "not_found", "nothing is served at this path; the API is POST /api/wxacode,"
+                    + " its contract GET " + PublishedContract.OPENAPI_PATH, false);
+            case 405 -> answers.answer(ctx.request(), 405, "method_not_allowed",
+                    contract.publishes(ctx.normalizedPath()) ? "this path takes GET only" : "this path takes POST only", false);
             case 413 -> answers.answer(ctx.request(), 413, "payload_too_large",
                     "the body is larger than the limit of " + limits.maxBodyBytes() + " bytes", false);
             case 417 -> answers.answer(ctx.request(), 417, "expectation_failed", "only Expect: 100-continue is supported", false);

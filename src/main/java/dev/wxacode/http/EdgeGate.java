@@ -9,21 +9,28 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The first handler of every request on the API port, run as soon as its head has arrived and
  * before any body handler: without a valid key the request is answered 401 and its body is never
- * read, so an anonymous client cannot make the service buffer anything but a bounded head.
+ * read, so an anonymous client cannot make the service buffer anything but a bounded head. The one
+ * exception is a GET (or HEAD) of a published contract document, which is public.
  */
 final class EdgeGate implements Handler<RoutingContext> {
 
     private final HttpGate gate;
     private final EdgeAnswers answers;
+    private final PublishedContract contract;
 
-    EdgeGate(HttpGate gate, EdgeAnswers answers) {
+    EdgeGate(HttpGate gate, EdgeAnswers answers, PublishedContract contract) {
         this.gate = gate;
         this.answers = answers;
+        this.contract = contract;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (contract.isPublicRead(request.method(), ctx.normalizedPath())) {
+            ctx.next();
+            return;
+        }
         try {
             gate.checkKey(request.headers().get("Authorization"));
             if (carriesBody(request.method())) {

@@ -21,7 +21,9 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 /**
  * What the Kafka ingress keeps of a consumed record, and how it addresses what it sends back:
  * the reply goes out under the request's key with its request id and the caller's correlation
- * headers; a dead letter carries the original bytes and says why and where they came from.
+ * headers, to the topic and partition the request asked for if it may (ReplyRouting); a dead letter
+ * carries the original bytes and says why and where they came from, in the service's headers and
+ * in Spring's (SpringDeadLetterHeaders).
  */
 public final class KafkaEnvelope {
 
@@ -42,22 +44,30 @@ public final class KafkaEnvelope {
     private static final String ORIGIN = "wxacodeKafkaOrigin";
     private static final String CORRELATION = "wxacodeKafkaCorrelation";
     private static final String COMMIT = "wxacodeKafkaCommit";
+    private static final String REPLY_ADDRESS = "wxacodeKafkaReplyAddress";
 
-    private record Origin(String topic, Integer partition, Long offset) {
+    private record Origin(String topic, Integer partition, Long offset, Long timestamp) {
     }
 
     private final List<String> correlationHeaders;
+    private final ReplyRouting replyRouting;
+    private final String group;
 
-    public KafkaEnvelope(List<String> correlationHeaders) {
+    /** @param group the consumer group, which a dead letter names as Spring's do */
+    public KafkaEnvelope(List<String> correlationHeaders, ReplyRouting replyRouting, String group) {
         this.correlationHeaders = List.copyOf(correlationHeaders);
+        this.replyRouting = replyRouting;
+        this.group = group;
     }
 
     /**
      * Keeps what the reply and a dead letter need before the pipeline reuses the message, and
      * checks the headers that go back out: a requestId header is held to the body's rule, and a
-     * correlation header, copied back byte for byte, to {@value #CORRELATION_MAX_BYTES} bytes. A header
-     * that breaks its rule is not used (the reply gets a fresh id, the header is not copied) and the
-     * record is refused with the body's own violations (RequestIntake), naming it "name (header)".
+     * correlation header, copied back byte for byte, to {@value #CORRELATION_MAX_BYTES} bytes, and
+     * kafka_replyTopic / kafka_replyPartition to ReplyRouting's rules. A header that breaks its rule
+     * is not used (the reply gets a fresh id, the header is not copied, the reply goes to the
+     * configured topic) and the record is refused with the body's own violations (RequestIntake),
+     * naming it "name (header)".
      */
     public void receive(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -65,7 +75,8 @@ public final class KafkaEnvelope {
         exchange.setProperty(VALUE, message.getBody(byte[].class));
         exchange.setProperty(ORIGIN, new Origin(message.getHeader(KafkaConstants.TOPIC, String.class),
                 message.getHeader(KafkaConstants.PARTITION, Integer.class),
-                message.getHeader(KafkaConstants.OFFSET, Long.class)));
+                message.getHeader(KafkaConstants.OFFSET, Long.class),
+                message.getHeader(KafkaConstants.TIMESTAMP, Long.class)));
         exchange.setProperty(COMMIT, message.getHeader(KafkaConstants.MANUAL_COMMIT));
         List<Violation> violations = new ArrayList<>();
         Map<String, Object> correlation = new LinkedHashMap<>();
@@ -93,6 +104,9 @@ public final class KafkaEnvelope {
                 violations.add(new Violation(headerField(REQUEST_ID_HEADER), RequestRules.REQUEST_ID_RULE));
             }
         }
+        // last: it may ask the broker, and what the reply and a dead letter need is kept by now
+        exchange.setProperty(REPLY_ADDRESS, replyRouting.route(message.getHeader(ReplyRouting.REPLY_TOPIC_HEADER),
+                message.getHeader(ReplyRouting.REPLY_PARTITION_HEADER), violations));
         if (!violations.isEmpty()) {
             exchange.setProperty(FlowProperties.HEADER_VIOLATIONS, List.copyOf(violations));
         }
@@ -110,6 +124,22 @@ public final class KafkaEnvelope {
         address(exchange, message);
     }
 
+    /** The topic of the reply (the request's kafka_replyTopic if allowed, else kafka.reply-topic). */
+    public String replyTopic(Exchange exchange) {
+        return replyAddress(exchange).topic();
+    }
+
+    /** The partition of the reply if the request named one (kafka_replyPartition), else null: the key decides. */
+    public Integer replyPartition(Exchange exchange) {
+        return replyAddress(exchange).partition();
+    }
+
+    private ReplyAddress replyAddress(Exchange exchange) {
+        // absent when the record failed before it was received (a bug): the configured topic still gets the reply
+        ReplyAddress address = exchange.getProperty(REPLY_ADDRESS, ReplyAddress.class);
+        return address == null ? replyRouting.configured() : address;
+    }
+
     /** Replaces the body with the request's original bytes, and says why they could not be processed. */
     public void deadLetter(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -119,11 +149,14 @@ public final class KafkaEnvelope {
         address(exchange, message);
         message.setBody(exchange.getProperty(VALUE, byte[].class));
         message.setHeader(ERROR_CODE_HEADER, cause instanceof WxacodeException known ? known.code() : "internal_error");
-        message.setHeader(ERROR_MESSAGE_HEADER, cause instanceof WxacodeException ? Untrusted.printable(cause.getMessage(), ERROR_MESSAGE_MAX)
-                : "internal error (" + (cause == null ? "unknown" : cause.getClass().getName()) + "); the service log has the details");
+        String errorMessage = cause instanceof WxacodeException ? Untrusted.printable(cause.getMessage(), ERROR_MESSAGE_MAX)
+                : "internal error (" + (cause == null ? "unknown" : cause.getClass().getName()) + "); the service log has the details";
+        message.setHeader(ERROR_MESSAGE_HEADER, errorMessage);
         message.setHeader(ORIGINAL_TOPIC_HEADER, origin.topic());
         message.setHeader(ORIGINAL_PARTITION_HEADER, String.valueOf(origin.partition()));
         message.setHeader(ORIGINAL_OFFSET_HEADER, String.valueOf(origin.offset()));
+        SpringDeadLetterHeaders.add(message, origin.topic(), origin.partition(), origin.offset(), origin.timestamp(), group,
+                cause, errorMessage);
     }
 
     /** Commits the record's offset: called only once its reply or dead letter is acknowledged by the broker. */
@@ -147,7 +180,7 @@ public final class KafkaEnvelope {
         }
     }
 
-    private static byte[] bytes(Object header) {
+    static byte[] bytes(Object header) {
         return header instanceof byte[] bytes ? bytes : header.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 public final class CodeStorage {
 
     static final String META_SHA256 = "sha256";
+    /** Also the object's tags (see {@link ObjectTags}). */
+    static final String META_APP = "app";
+    static final String META_TYPE = "type";
 
     private final MiniPrograms programs;
     private final String bucket;
@@ -70,8 +73,8 @@ public final class CodeStorage {
 
         // what the code opens, for whoever browses the bucket; all visible ASCII, as S3 metadata must be
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("app", request.effectiveApp());
-        metadata.put("type", request.effectiveType().wireName());
+        metadata.put(META_APP, request.effectiveApp());
+        metadata.put(META_TYPE, request.effectiveType().wireName());
         if (request.effectiveType() == CodeKind.UNLIMITED) {
             metadata.put("scene", request.scene());
             metadata.put("page", request.effectivePage());

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,6 +108,20 @@ final class DeployFiles {
     }
 
     /** The variables the Dockerfile's ENV lines set (JAVA_OPTS, MALLOC_ARENA_MAX): read by the image's entrypoint and the JVM. */
+    /**
+     * The names among these that the service would silently ignore: neither a key of
+     * application.properties (a.b-c: A_B_C), nor an app's WECHAT_APP_NAME_ID/SECRET, nor one the
+     * Dockerfile sets.
+     */
+    static List<String> unknownSettings(Collection<String> names) {
+        Set<String> imageEnv = dockerfileEnv().keySet();
+        return names.stream().filter(name -> !isSetting(name) && !imageEnv.contains(name)).toList();
+    }
+
+    /** What {@link #unknownSettings} says when it finds one. */
+    static final String UNKNOWN_SETTINGS = "each name overrides a key of application.properties (a.b-c: A_B_C), is an app's"
+            + " WECHAT_APP_<NAME>_ID/SECRET, or is one the Dockerfile sets; a misspelt one is silently ignored";
+
     static Map<String, String> dockerfileEnv() {
         Map<String, String> env = new LinkedHashMap<>();
         Pattern assignment = Pattern.compile("(?:^|\\s)([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");

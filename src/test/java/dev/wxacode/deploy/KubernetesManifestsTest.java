@@ -104,12 +104,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyVariableIsASettingTheServiceReads() {
-        Set<String> imageEnv = DeployFiles.dockerfileEnv().keySet();
-        List<String> unknown = env.keySet().stream()
-                .filter(name -> !DeployFiles.isSetting(name) && !imageEnv.contains(name))
-                .toList();
-        assertEquals(List.of(), unknown, "each name overrides a key of application.properties (a.b-c: A_B_C), is an app's"
-                + " WECHAT_APP_<NAME>_ID/SECRET, or is one the Dockerfile sets; a misspelt one is silently ignored");
+        assertEquals(List.of(), DeployFiles.unknownSettings(env.keySet()), DeployFiles.UNKNOWN_SETTINGS);
         assertNull(container.get("envFrom"), "names from envFrom would escape this check");
     }
 

@@ -67,7 +67,20 @@ public final class LocalS3 implements AutoCloseable {
         serve(new ReadOnlyStore(store));
     }
 
+    /**
+     * Serves on as a store that takes x-amz-tagging and drops it, where S3Proxy otherwise answers
+     * 501 NotImplemented (it has no object tags): lets a test see the tags the service sends, on
+     * the wire (RecordingRelay), with puts succeeding. Until {@link #resumeServing()}.
+     */
+    public void serveIgnoringUnknownHeaders() throws Exception {
+        serve(store, true);
+    }
+
     private void serve(BlobStore served) throws Exception {
+        serve(served, false);
+    }
+
+    private void serve(BlobStore served, boolean ignoreUnknownHeaders) throws Exception {
         if (proxy != null) {
             proxy.stop();
         }
@@ -75,6 +88,7 @@ public final class LocalS3 implements AutoCloseable {
                 .blobStore(served)
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+                .ignoreUnknownHeaders(ignoreUnknownHeaders)
                 .build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {

@@ -65,6 +65,8 @@ public final class LocalStack implements AutoCloseable {
         props.put("s3.access-key", LocalS3.ACCESS_KEY);
         props.put("s3.secret-key", LocalS3.SECRET_KEY);
         props.put("s3.force-path-style", "true");
+        // S3Proxy answers x-amz-tagging with 501 NotImplemented
+        props.put("s3.object-tags", "false");
         props.put("s3.bucket", BUCKET);
         props.put("kafka.brokers", kafka.bootstrapServers());
         props.put("http.auth.mode", "api-key");
@@ -149,6 +151,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("S3_ACCESS_KEY", LocalS3.ACCESS_KEY),
                 Map.entry("S3_SECRET_KEY", LocalS3.SECRET_KEY),
                 Map.entry("S3_FORCE_PATH_STYLE", "true"),
+                Map.entry("S3_OBJECT_TAGS", "false"),
                 Map.entry("S3_BUCKET", BUCKET),
                 Map.entry("KAFKA_BROKERS", kafka.bootstrapServers())));
     }
