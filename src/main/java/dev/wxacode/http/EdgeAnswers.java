@@ -19,6 +19,9 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class EdgeAnswers {
 
+    /** What a refused client may still send after its answer before the connection is closed on it. */
+    static final long LINGER_BYTES = 64 * 1024;
+
     private final ObjectMapper mapper;
     private final long smallBodyBytes;
 
@@ -54,8 +57,32 @@ final class EdgeAnswers {
         if (status != 408 && (request.isEnded() || smallBodyAnnounced(request))) {
             response.end(Buffer.buffer(body));
         } else {
-            response.putHeader("Connection", "close").end(Buffer.buffer(body)).onComplete(done -> response.close());
+            response.putHeader("Connection", "close").end(Buffer.buffer(body))
+                    .onComplete(done -> closeAfterLinger(request, status == 408 ? 0 : LINGER_BYTES));
         }
+    }
+
+    /**
+     * Closes the connection once the client has stopped sending, or has sent {@code lingerBytes}
+     * more (discarded as they come), whichever is first; the connection guard's read timeout ends
+     * a client that does neither. Closing a socket with request bytes still arriving makes the
+     * kernel answer them with a reset, which can destroy the answer before an ordinary client has
+     * read it (nginx's "lingering close" exists for the same reason).
+     */
+    private static void closeAfterLinger(HttpServerRequest request, long lingerBytes) {
+        if (request.isEnded() || lingerBytes <= 0) {
+            request.response().close();
+            return;
+        }
+        long[] left = {lingerBytes};
+        request.handler(chunk -> {
+            left[0] -= chunk.length();
+            if (left[0] <= 0) {
+                request.response().close();
+            }
+        });
+        request.endHandler(end -> request.response().close());
+        request.resume();
     }
 
     private boolean smallBodyAnnounced(HttpServerRequest request) {
