@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.MalformedRequests.Malformed;
@@ -60,7 +62,27 @@ class FuzzTest extends KafkaTestSupport {
         // behind all of them on the same partition: a valid request
         send(0, "f-valid", "{\"scene\":\"after-kafka-fuzz\"}", Map.of());
 
-        List<ConsumerRecord<byte[], byte[]>> out = await(replies, keyStartsWith("f-"), COUNT + 1);
+        // every key there, not merely enough records: a duplicate must not stand in for a missing reply
+        Set<String> expectedReplies = new TreeSet<>();
+        for (int i = 0; i < COUNT; i++) {
+            expectedReplies.add("f-" + i);
+        }
+        Set<String> expectedDeadLetters = Set.copyOf(expectedReplies);
+        expectedReplies.add("f-valid");
+        awaitKeys(replies, expectedReplies);
+        awaitKeys(deadLetters, expectedDeadLetters);
+
+        // read again after both waits, so a late duplicate of an early reply is seen too
+        List<ConsumerRecord<byte[], byte[]>> out = records(replies, keyStartsWith("f-"));
+        Map<String, Integer> replyKeys = keysOf(out);
+        assertEquals(Set.of(), difference(expectedReplies, replyKeys.keySet()), "requests without a reply");
+        assertEquals(Set.of(), difference(replyKeys.keySet(), expectedReplies), "replies to no request");
+        assertEquals(Map.of(), moreThanOnce(replyKeys), "replies sent more than once");
+        Map<String, Integer> deadLetterKeys = keysOf(records(deadLetters, keyStartsWith("f-")));
+        assertEquals(Set.of(), difference(expectedDeadLetters, deadLetterKeys.keySet()), "malformed requests not dead-lettered");
+        assertEquals(Set.of(), difference(deadLetterKeys.keySet(), expectedDeadLetters), "dead letters of no malformed request");
+        assertEquals(Map.of(), moreThanOnce(deadLetterKeys), "dead letters sent more than once");
+
         Map<String, Integer> codes = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> reply : out) {
             String key = text(reply.key());
@@ -74,9 +96,39 @@ class FuzzTest extends KafkaTestSupport {
             assertNamesTheProblem(m.kind(), body);
             assertTrue(reply.value().length < MAX_REPLY, m.kind() + ": a reply of " + reply.value().length + " bytes");
         }
-        assertEquals(COUNT, records(deadLetters, keyStartsWith("f-")).size(), "each malformed request dead-lettered once");
-        System.out.printf("fuzz over Kafka: %d malformed requests, error codes %s, dead letters %d%n",
-                COUNT, codes, COUNT);
+        System.out.printf("fuzz over Kafka: %d malformed requests, error codes %s, replies %d (keys %d), dead letters %d%n",
+                COUNT, codes, out.size(), replyKeys.size(), deadLetterKeys.size());
+    }
+
+    /** Until every expected key is on the topic, or WAIT has passed: the assertions that follow say what is missing. */
+    private static void awaitKeys(String topic, Set<String> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!keysOf(records(topic, keyStartsWith("f-"))).keySet().containsAll(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+    }
+
+    private static Set<String> difference(Set<String> from, Set<String> without) {
+        Set<String> left = new TreeSet<>(from);
+        left.removeAll(without);
+        return left;
+    }
+
+    /** How many records carry each key. */
+    private static Map<String, Integer> keysOf(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, Integer> keys = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.key() != null && text(r.key()).startsWith("f-")) {
+                keys.merge(text(r.key()), 1, Integer::sum);
+            }
+        }
+        return keys;
+    }
+
+    private static Map<String, Integer> moreThanOnce(Map<String, Integer> keys) {
+        Map<String, Integer> repeated = new TreeMap<>(keys);
+        repeated.values().removeIf(n -> n == 1);
+        return repeated;
     }
 
     private static void assertNamesTheProblem(String kind, JsonNode reply) {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
 import dev.wxacode.local.LocalStack;
 import dev.wxacode.simulator.CodeContent;
-import dev.wxacode.store.ObjectKeys;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -25,11 +28,20 @@ class GenerateOverHttpTest extends PipelineTestSupport {
         assertEquals("s3://" + LocalStack.BUCKET + "/" + reply.text("key"), reply.text("fileId"));
         assertEquals("image/jpeg", reply.text("contentType"));
         assertFalse(reply.body().path("reused").asBoolean(true));
+        // the key rule (ObjectKeys' javadoc) applied by hand: SHA-256 of "v1", the app id, scene, page,
+        // check_path, env_version, width, auto_color, "r,g,b", is_hyaline, newline-separated, defaults applied
+        String canonical = String.join("\n", "v1", LocalStack.APP_ID, "order=42&u=7", "pages/order/detail", "true", "release",
+                "300", "false", "0,0,0", "false");
+        assertEquals("wxacode/" + sha256(canonical.getBytes(StandardCharsets.UTF_8)), reply.text("key"));
+        // the same, as a fixed known answer computed once outside Java (printf '...' | sha256sum)
+        assertEquals("wxacode/970812fb21c27fc20c2dcea08f05594534e849dc7393208299db0abbbeee2713", reply.text("key"));
 
         ResponseBytes<GetObjectResponse> stored = object(reply.text("key"));
         assertEquals("image/jpeg", stored.response().contentType());
         assertEquals(reply.body().path("size").asLong(), stored.asByteArray().length);
-        assertEquals(reply.text("sha256"), ObjectKeys.sha256Hex(stored.asByteArray()));
+        // the digest of the stored bytes by the JDK, not by the code under test
+        assertEquals(sha256(stored.asByteArray()), reply.text("sha256"));
+        assertEquals(sha256(stored.asByteArray()), stored.response().metadata().get("sha256"));
         assertEquals("order=42&u=7", stored.response().metadata().get("scene"));
         assertEquals("pages/order/detail", stored.response().metadata().get("page"));
         assertEquals("release", stored.response().metadata().get("env-version"));
@@ -158,5 +170,9 @@ class GenerateOverHttpTest extends PipelineTestSupport {
 
         assertEquals(200, reply.status());
         assertTrue(reply.text("requestId").matches("[0-9a-f-]{36}"), reply.text("requestId"));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -3,8 +3,15 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.Test;
@@ -16,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpAccessTest extends PipelineTestSupport {
 
     private static final String BODY = "{\"scene\":\"access=1\"}";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @ParameterizedTest(name = "Authorization: {0}")
     @NullSource
@@ -26,12 +34,34 @@ class HttpAccessTest extends PipelineTestSupport {
             "Basic " + LocalStack.TEST_API_KEY,
             LocalStack.TEST_API_KEY})
     void aMissingOrWrongKeyIsRefusedWith401(String authorization) throws Exception {
-        Reply reply = post(BODY, "application/json", authorization);
+        HttpResponse<String> response = send(BODY, "application/json", authorization);
+        JsonNode reply = JSON.readTree(response.body());
 
-        assertEquals(401, reply.status(), reply.body().toString());
-        assertEquals("unauthorized", reply.error().path("code").asText());
-        assertFalse(reply.body().toString().contains(LocalStack.TEST_API_KEY), "the key is never echoed");
+        assertEquals(401, response.statusCode(), response.body());
+        assertAsksForABearerKey(response);
+        assertEquals("unauthorized", reply.path("error").path("code").asText());
+        assertFalse(response.body().contains(LocalStack.TEST_API_KEY), "the key is never echoed");
         assertEquals(0, sim().codeCalls());
+    }
+
+    /** RFC 9110 11.6.1: a 401 names the scheme the client is to use, here exactly one challenge: Bearer. */
+    private static void assertAsksForABearerKey(HttpResponse<String> response) {
+        assertEquals(401, response.statusCode(), response.body());
+        assertEquals(List.of("Bearer"), response.headers().allValues("WWW-Authenticate"),
+                "WWW-Authenticate of a 401: " + response.headers().map());
+    }
+
+    /** As {@link #post}, with the whole response: its headers too. A null header is left out. */
+    private static HttpResponse<String> send(String json, String contentType, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -61,7 +91,7 @@ class HttpAccessTest extends PipelineTestSupport {
 
             assertEquals(200, post(BODY, "application/json", "Bearer old-key-1111").status());
             assertEquals(200, post(BODY, "application/json", "Bearer new-key-2222").status());
-            assertEquals(401, post(BODY, "application/json", "Bearer " + LocalStack.TEST_API_KEY).status());
+            assertAsksForABearerKey(send(BODY, "application/json", "Bearer " + LocalStack.TEST_API_KEY));
         } finally {
             stack.stopApp();
             stack.with("http.auth.api-key", LocalStack.TEST_API_KEY).with("http.auth.api-keys-file", "");

@@ -25,8 +25,26 @@ import org.junit.jupiter.api.Test;
 class KafkaReadinessTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    /** Far beyond what the figures printed below show; only a broken check gets near it. */
+    /** How long the waits below look, so that a slow answer is measured and reported, not cut off. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /**
+     * "DOWN within a second of the broker going" (application.properties). camel-kafka's check is
+     * DOWN once the consumer's network client has no ready connection (KafkaFetchRecords.isReady,
+     * ConsumerNetworkClient.hasReadyNodes); the closed socket is seen at the consumer's next poll
+     * (pollTimeoutMs 500 in the route). Measured: 83-138 ms after the broker's shutdown returned, on
+     * a loaded 2-core machine. 3 s leaves room for a poll or a readiness answer delayed by a busy
+     * machine, and still fails a check that waits for a session timeout (6 s and more) or never looks.
+     */
+    private static final Duration DOWN_WITHIN = Duration.ofSeconds(3);
+    /**
+     * "UP about a second after it is back". The consumer reconnects with Kafka's backoff, 50 ms
+     * doubling up to reconnect.backoff.max.ms (1 s, the default), so it tries again at most about a
+     * second after the broker listens, plus one poll (0.5 s) and this test's 0.1 s between asks:
+     * about 1.6 s by design. Measured: 1227-1387 ms after the broker's start returned, on a loaded
+     * 2-core machine. 5 s is three times the design figure; a reconnect backoff of several seconds,
+     * or a consumer that has to be restarted, fails it.
+     */
+    private static final Duration UP_WITHIN = Duration.ofSeconds(5);
     /** Camel's check of the kafka-ingress route's consumer, which asks camel-kafka whether it reaches a broker. */
     private static final String KAFKA_CHECK = "consumer:kafka-ingress";
 
@@ -79,6 +97,10 @@ class KafkaReadinessTest {
         System.out.printf("kafka readiness: DOWN %d ms after the broker had stopped (its shutdown took %d ms);"
                         + " UP %d ms after it had started again (its start took %d ms)%n",
                 millis(stopped, down), millis(stopping, stopped), millis(started, up), millis(starting, started));
+        assertTrue(millis(stopped, down) <= DOWN_WITHIN.toMillis(),
+                "not ready " + millis(stopped, down) + " ms after the broker had stopped; at most " + DOWN_WITHIN.toMillis() + " ms");
+        assertTrue(millis(started, up) <= UP_WITHIN.toMillis(),
+                "ready again " + millis(started, up) + " ms after the broker had started; at most " + UP_WITHIN.toMillis() + " ms");
     }
 
     @Test

@@ -99,6 +99,7 @@ public final class WechatSimulator implements AutoCloseable {
     private final AtomicLong firstCodeCall = new AtomicLong();
     private final AtomicLong lastCodeCall = new AtomicLong();
     private final ConcurrentLinkedQueue<String> traceparents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> codeCallTimes = new ConcurrentLinkedQueue<>();
     private volatile int limitedCap = DEFAULT_LIMITED_CAP;
     private volatile int quotaLimit;
     private volatile Duration quotaWindow = Duration.ofMinutes(1);
@@ -116,6 +117,8 @@ public final class WechatSimulator implements AutoCloseable {
         final AtomicInteger codeCalls = new AtomicInteger();
         final AtomicInteger numUsed = new AtomicInteger();
         final java.util.ArrayDeque<Long> admittedCalls = new java.util.ArrayDeque<>();
+        /** System.nanoTime() at the arrival of each code call that came with a valid token of this app. */
+        final ConcurrentLinkedQueue<Long> codeCallTimes = new ConcurrentLinkedQueue<>();
 
         App(String secret, SimulatedTokens tokens) {
             this.secret = secret;
@@ -215,6 +218,19 @@ public final class WechatSimulator implements AutoCloseable {
     /** Calls to all three code endpoints that came with a valid token of this app. */
     public int codeCalls(String appId) {
         return app(appId).codeCalls.get();
+    }
+
+    /**
+     * System.nanoTime() at the arrival of every code call since the last reset, in arrival order,
+     * whatever its token or answer (a queued fault is answered before the token names the app).
+     */
+    public java.util.List<Long> codeCallTimes() {
+        return java.util.List.copyOf(codeCallTimes);
+    }
+
+    /** As {@link #codeCallTimes()}, for the calls that came with a valid token of this app. */
+    public java.util.List<Long> codeCallTimes(String appId) {
+        return java.util.List.copyOf(app(appId).codeCallTimes);
     }
 
     /** Calls to /wxa/getwxacode, whatever their answer. */
@@ -341,7 +357,9 @@ public final class WechatSimulator implements AutoCloseable {
             app.tokenCalls.set(0);
             app.codeCalls.set(0);
             app.numUsed.set(0);
+            app.codeCallTimes.clear();
         }
+        codeCallTimes.clear();
         limitedCap = DEFAULT_LIMITED_CAP;
         tokenFaults.clear();
         codeFaults.clear();
@@ -471,6 +489,7 @@ public final class WechatSimulator implements AutoCloseable {
      */
     private Answer codeCall(HttpExchange exchange, byte[] body, AtomicInteger kindCalls, CodeKind kind) {
         long now = System.nanoTime();
+        codeCallTimes.add(now);
         if (codeCalls.getAndIncrement() == 0) {
             firstCodeCall.set(now);
         }
@@ -507,6 +526,7 @@ public final class WechatSimulator implements AutoCloseable {
             default:
                 break;
         }
+        app.codeCallTimes.add(now);
         app.codeCalls.incrementAndGet();
         // the 5000/min is getUnlimited's; the limited kinds are held by their lifetime count instead
         if (kindCalls == null && !admitUnderQuota(app)) {
