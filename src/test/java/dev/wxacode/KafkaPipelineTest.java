@@ -123,40 +123,99 @@ class KafkaPipelineTest extends KafkaTestSupport {
     }
 
     @Test
-    void aCrashMidBatchLosesNoRequestAndDuplicatesNoObject() throws Exception {
+    void aCrashMidBatchLosesNoRequestDuplicatesNoObjectAndRedoesOnlyTheCallsInFlight() throws Exception {
         long objectsBefore = objectCount();
         // the in-process app steps aside; a forked one (same group) takes the requests and is killed
         stack.stopApp();
-        sim().latency(Duration.ofMillis(150));
         int distinct = 12;
+        int partitions = 3;
+        // WeChat answers the first 3 calls and then holds every call unanswered: the kill comes while
+        // calls are in flight, with exactly 3 requests done, however slow the machine
+        int passing = 3;
+        sim().holdCodeCallsAfter(passing);
+        // a scene's request and its repeat on one partition, the 4 originals of each partition first:
+        // one consumer takes them in order, so a repeat never overlaps its original, and no repeat is
+        // reached before the kill (that takes 4 answered calls on one partition)
         for (int i = 0; i < distinct * 2; i++) {
-            send(null, "k-" + i, "{\"scene\":\"crash=" + (i % distinct) + "\"}", Map.of());
+            int scene = i % distinct;
+            send(scene % partitions, "k-" + i, "{\"scene\":\"crash=" + scene + "\"}", Map.of());
+        }
+        Set<String> allScenes = new HashSet<>();
+        for (int scene = 0; scene < distinct; scene++) {
+            allScenes.add("crash=" + scene);
         }
         Path log = Path.of("target", "test-logs", "forked-app.log");
         Files.createDirectories(log.getParent());
         Map<String, String> properties = new HashMap<>(stack.appProperties());
         properties.put("http.port", Integer.toString(LocalStack.freePort()));
+        // a held call stays one call: not timed out and sent again before the kill
+        properties.put("wechat.response-timeout-ms", "600000");
+        Set<String> storedAtKill = new HashSet<>();
+        Set<String> heldAtKill;
+        List<String> calledBeforeKill;
+        int repliesAtKill;
+        long objectsAtKill;
         try (ForkedApp forked = ForkedApp.fromClasspath(properties, log)) {
-            awaitCount(replies, keyStartsWith("k-"), 3);
+            awaitCount(replies, keyStartsWith("k-"), passing);
+            awaitCondition(() -> sim().heldCalls() >= 1, "a call held in flight");
             forked.kill();
+            // nothing could pass the held calls, so this is the state at the kill
+            List<ConsumerRecord<byte[], byte[]>> answered = records(replies, keyStartsWith("k-"));
+            repliesAtKill = answered.size();
+            for (ConsumerRecord<byte[], byte[]> reply : answered) {
+                storedAtKill.add("crash=" + Integer.parseInt(text(reply.key()).substring(2)) % distinct);
+            }
+            objectsAtKill = objectCount() - objectsBefore;
+            // still held: a call the dead app had on the wire is held too, not answered
+            heldAtKill = sim().heldScenes();
+            calledBeforeKill = sim().calledScenes();
+        } finally {
+            sim().releaseHeldCalls();
         }
-        int answeredBeforeCrash = records(replies, keyStartsWith("k-")).size();
-        assertTrue(answeredBeforeCrash < distinct * 2, "killed in the middle: " + answeredBeforeCrash + " answered");
+        System.out.printf("crash: killed with %d of %d requests answered, %d objects stored, %d calls in flight %s%n",
+                repliesAtKill, distinct * 2, objectsAtKill, heldAtKill.size(), heldAtKill);
+        assertEquals(passing, repliesAtKill, "killed in the middle: exactly the requests whose calls were answered are answered");
+        assertEquals(passing, objectsAtKill, "and stored");
+        assertEquals(passing, storedAtKill.size());
+        assertTrue(!heldAtKill.isEmpty() && heldAtKill.size() <= partitions, "calls in flight at the kill: " + heldAtKill);
+        assertEquals(passing + heldAtKill.size(), calledBeforeKill.size(), "one call per request the forked app took: " + calledBeforeKill);
 
         stack.startApp();
         awaitUntil(replies, allKeysPresent("k-", distinct * 2));
 
         Map<String, Set<String>> fileIdsByScene = new HashMap<>();
+        int reusedRepeats = 0;
         for (ConsumerRecord<byte[], byte[]> reply : records(replies, keyStartsWith("k-"))) {
             JsonNode body = JSON.readTree(reply.value());
             assertEquals("ok", body.path("status").asText(), body.toString());
             int i = Integer.parseInt(text(reply.key()).substring(2));
             fileIdsByScene.computeIfAbsent("crash=" + (i % distinct), s -> new HashSet<>()).add(body.path("fileId").asText());
+            if (i >= distinct && body.path("reused").asBoolean()) {
+                reusedRepeats++;
+            }
         }
+        List<String> all = sim().calledScenes();
+        List<String> calledAfterRestart = all.subList(calledBeforeKill.size(), all.size());
+        Set<String> redone = new HashSet<>(calledAfterRestart);
+        redone.retainAll(calledBeforeKill);
+        System.out.printf("crash: %d requests (%d distinct) answered after the restart; %d WeChat code calls in all, "
+                        + "%d after the restart, %d of them redone (%s), %d repeats answered reused%n",
+                distinct * 2, distinct, all.size(), calledAfterRestart.size(), redone.size(), redone, reusedRepeats);
+
         assertEquals(distinct, fileIdsByScene.size());
         fileIdsByScene.forEach((scene, ids) -> assertEquals(1, ids.size(), scene + " has one object: " + ids));
         assertEquals(objectsBefore + distinct, objectCount(), "exactly one S3 object per distinct request");
         assertTrue(records(deadLetters, keyStartsWith("k-")).isEmpty());
+        // work redone after the re-poll: only the calls in flight at the kill
+        Set<String> expectedAfter = new HashSet<>(allScenes);
+        expectedAfter.removeAll(storedAtKill);
+        assertEquals(expectedAfter, new HashSet<>(calledAfterRestart),
+                "after the restart WeChat is asked for every scene not stored at the kill, and for no stored one");
+        assertEquals(expectedAfter.size(), calledAfterRestart.size(), "once each: " + calledAfterRestart);
+        assertEquals(heldAtKill, redone, "the only calls made twice are those in flight at the kill");
+        assertTrue(all.size() <= distinct + heldAtKill.size(), all.size() + " WeChat calls for " + distinct
+                + " distinct requests and " + heldAtKill.size() + " calls in flight at the kill");
+        assertEquals(distinct, reusedRepeats, "every repeat answered from its stored object");
     }
 
     @Test
@@ -179,6 +238,16 @@ class KafkaPipelineTest extends KafkaTestSupport {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
 
     private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> letter, byte[] original, RecordMetadata at,
                                          String code, String messagePart) {

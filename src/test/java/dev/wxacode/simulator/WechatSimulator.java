@@ -106,6 +106,20 @@ public final class WechatSimulator implements AutoCloseable {
     private volatile Chaos chaos;
     private java.util.Random chaosRandom;
     private int quotaBurstLeft;
+    private int chaosBusy;
+    private int chaosHttp5xx;
+    private int chaosStalls;
+    private int chaosRevocations;
+    private int chaosQuotaBursts;
+    private int chaosQuotaRefusals;
+    private final AtomicInteger tokenRefusals = new AtomicInteger();
+    private final AtomicInteger imageAnswers = new AtomicInteger();
+    private final ConcurrentLinkedQueue<String> calledScenes = new ConcurrentLinkedQueue<>();
+    private final Object gateLock = new Object();
+    private int gatePasses = -1;
+    private java.util.concurrent.CountDownLatch gate;
+    private final AtomicInteger heldCalls = new AtomicInteger();
+    private final Set<String> heldScenes = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -301,6 +315,84 @@ public final class WechatSimulator implements AutoCloseable {
         this.chaos = chaos;
         this.chaosRandom = chaos == null ? null : new java.util.Random(chaos.seed());
         this.quotaBurstLeft = 0;
+        if (chaos != null) {
+            chaosBusy = chaosHttp5xx = chaosStalls = chaosRevocations = chaosQuotaBursts = chaosQuotaRefusals = 0;
+        }
+    }
+
+    /** What chaos did since it was last set (kept after {@code chaos(null)}, cleared by {@link #reset}). */
+    public synchronized ChaosCounts chaosCounts() {
+        return new ChaosCounts(chaosBusy, chaosHttp5xx, chaosStalls, chaosRevocations, chaosQuotaBursts, chaosQuotaRefusals);
+    }
+
+    /** Code calls answered 40001 or 42001: their token was revoked or expired. */
+    public int tokenRefusals() {
+        return tokenRefusals.get();
+    }
+
+    /** Code calls answered with an image, whether or not the caller was still there to take it. */
+    public int imageAnswers() {
+        return imageAnswers.get();
+    }
+
+    /** The scene (or path) of every code call, in the order the calls came, held ones included. */
+    public java.util.List<String> calledScenes() {
+        return java.util.List.copyOf(calledScenes);
+    }
+
+    /**
+     * Lets the next {@code passing} code calls through and holds every later one, unanswered, until
+     * {@link #releaseHeldCalls}: a test can stop a fault in while calls are known to be in flight.
+     */
+    public void holdCodeCallsAfter(int passing) {
+        synchronized (gateLock) {
+            gatePasses = passing;
+            gate = new java.util.concurrent.CountDownLatch(1);
+            heldScenes.clear();
+        }
+    }
+
+    /** Calls held by {@link #holdCodeCallsAfter} right now. */
+    public int heldCalls() {
+        return heldCalls.get();
+    }
+
+    /** The scenes (or paths) of the calls held since {@link #holdCodeCallsAfter}, released or not. */
+    public Set<String> heldScenes() {
+        return Set.copyOf(heldScenes);
+    }
+
+    /** Answers the held calls and holds no more. */
+    public void releaseHeldCalls() {
+        synchronized (gateLock) {
+            gatePasses = -1;
+            if (gate != null) {
+                gate.countDown();
+                gate = null;
+            }
+        }
+    }
+
+    private void passGate(String scene) {
+        java.util.concurrent.CountDownLatch wait;
+        synchronized (gateLock) {
+            if (gate == null || gatePasses > 0) {
+                if (gate != null) {
+                    gatePasses--;
+                }
+                return;
+            }
+            wait = gate;
+            heldScenes.add(String.valueOf(scene));
+            heldCalls.incrementAndGet();
+        }
+        try {
+            wait.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            heldCalls.decrementAndGet();
+        }
     }
 
     /** Every app's tokens stop working at once (40001). */
@@ -370,6 +462,14 @@ public final class WechatSimulator implements AutoCloseable {
         lastCodeCall.set(0);
         enforceQuota(0, Duration.ofMinutes(1));
         chaos(null);
+        synchronized (this) {
+            chaosBusy = chaosHttp5xx = chaosStalls = chaosRevocations = chaosQuotaBursts = chaosQuotaRefusals = 0;
+        }
+        tokenRefusals.set(0);
+        imageAnswers.set(0);
+        calledScenes.clear();
+        releaseHeldCalls();
+        heldScenes.clear();
     }
 
     // ---- the endpoints ---------------------------------------------------------------------------
@@ -497,6 +597,10 @@ public final class WechatSimulator implements AutoCloseable {
         if (kindCalls != null) {
             kindCalls.incrementAndGet();
         }
+        JsonNode called = readJson(body);
+        String scene = called == null ? null : called.path(kindCalls == null ? "scene" : "path").asText(null);
+        calledScenes.add(String.valueOf(scene));
+        passGate(scene);
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(43002);
         }
@@ -520,8 +624,10 @@ public final class WechatSimulator implements AutoCloseable {
         }
         switch (state) {
             case INVALID:
+                tokenRefusals.incrementAndGet();
                 return error(40001);
             case EXPIRED:
+                tokenRefusals.incrementAndGet();
                 return error(42001);
             default:
                 break;
@@ -537,7 +643,11 @@ public final class WechatSimulator implements AutoCloseable {
         if (r == null || !r.isObject()) {
             return error(47001);
         }
-        return kind.handle(app, r);
+        Answer answer = kind.handle(app, r);
+        if (answer.contentType().startsWith("image/")) {
+            imageAnswers.incrementAndGet();
+        }
+        return answer;
     }
 
     private Answer getUnlimited(App app, JsonNode r) {
@@ -685,24 +795,31 @@ public final class WechatSimulator implements AutoCloseable {
         }
         if (quotaBurstLeft > 0) {
             quotaBurstLeft--;
+            chaosQuotaRefusals++;
             return Fault.errcode(45009);
         }
         double draw = chaosRandom.nextDouble();
         double edge = chaos.busy();
         if (draw < edge) {
+            chaosBusy++;
             return Fault.errcode(-1);
         }
         if (draw < (edge += chaos.http5xx())) {
+            chaosHttp5xx++;
             return Fault.http(chaosRandom.nextBoolean() ? 502 : 503);
         }
         if (draw < (edge += chaos.stall())) {
+            chaosStalls++;
             return Fault.stall(chaos.stallFor());
         }
         if (draw < (edge += chaos.revoke())) {
+            chaosRevocations++;
             revokeTokens();
             return null;
         }
         if (draw < edge + chaos.quotaBurst()) {
+            chaosQuotaBursts++;
+            chaosQuotaRefusals++;
             quotaBurstLeft = chaos.quotaBurstLength() - 1;
             return Fault.errcode(45009);
         }
