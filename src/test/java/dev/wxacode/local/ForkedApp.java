@@ -167,11 +167,11 @@ public final class ForkedApp implements AutoCloseable {
 
     /**
      * SIGTERM ({@link Process#destroy()} on Linux): the app shuts down the way an orchestrator stops
-     * it, and waits for it; killed if it has not ended within 45 s. Every line the app logged
-     * reaches its log: Camel's shutdown hook stops the routes and logs "... shutdown in", and the
-     * asynchronous appender's queue is written out before the JVM ends (log4j2's own shutdown
-     * hook stops it after draining), which the secrets search checks in each log of an app stopped
-     * this way (its last line, Camel's "is shutdown", is there).
+     * it, and waits for it; killed if it has not ended within 45 s. What the app logged while it
+     * served and while its context stopped reaches its log (log4j2's shutdown hook drains the
+     * asynchronous appender), which the secrets search checks in the log of each app stopped this
+     * way: Camel's "... (wxacode-route) shutdown in" is there. Camel's hook thread logs one line
+     * more ("Apache Camel (Main) ... is shutdown"), which races log4j2's hook and can be lost.
      *
      * @return the process's exit status: 143 when it ended on the SIGTERM, 137 when it had to be killed
      */
