@@ -1,12 +1,15 @@
 package dev.wxacode.local;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,10 +29,22 @@ public final class ForkedApp implements AutoCloseable {
 
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    private final Process process;
+    /**
+     * Where each forked app's output went and how it ended, one line per event (the log's path,
+     * a tab, then {@code started}, {@code stopped <exit status>} or {@code killed}), so that the
+     * secrets search knows which app logs this build wrote and which may have lost their last
+     * lines to a SIGKILL. Named by the system property {@code wxacode.forked-app-ledger}, like the
+     * token ledger; without it (local mode, the benchmark) nothing is recorded.
+     */
+    public static final String LEDGER_PROPERTY = "wxacode.forked-app-ledger";
+    private static boolean resetLedger = Boolean.getBoolean("wxacode.token-ledger.reset");
 
-    private ForkedApp(Process process) {
+    private final Process process;
+    private final Path log;
+
+    private ForkedApp(Process process, Path log) {
         this.process = process;
+        this.log = log;
     }
 
     /** The app from the current classpath (the tests': they run before the jar is packaged). */
@@ -65,7 +80,25 @@ public final class ForkedApp implements AutoCloseable {
         Files.createDirectories(log.toAbsolutePath().getParent());
         builder.redirectOutput(log.toFile());
         builder.directory(new File(System.getProperty("user.dir")));
-        return new ForkedApp(builder.start());
+        record(log, "started");
+        return new ForkedApp(builder.start(), log);
+    }
+
+    private static synchronized void record(Path log, String event) throws IOException {
+        String ledger = System.getProperty(LEDGER_PROPERTY);
+        if (ledger == null) {
+            return;
+        }
+        Path path = Path.of(ledger);
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        if (resetLedger) {
+            // the first JVM of a build starts the ledger afresh, as it does the token ledger
+            Files.deleteIfExists(path);
+            resetLedger = false;
+        }
+        Path relative = Path.of(System.getProperty("user.dir")).toAbsolutePath().relativize(log.toAbsolutePath());
+        Files.writeString(path, relative + "\t" + event + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** The app's properties as a deployment passes them: wechat.app.id becomes WECHAT_APP_ID. */
@@ -122,27 +155,38 @@ public final class ForkedApp implements AutoCloseable {
         return process.isAlive();
     }
 
-    public void kill() throws InterruptedException {
+    /**
+     * SIGKILL: no shutdown hook runs, so the lines still in the app's asynchronous log appender
+     * (log4j2.xml's Async, up to its buffer) never reach its log.
+     */
+    public void kill() throws InterruptedException, IOException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        record(log, "killed");
     }
 
     /**
-     * SIGTERM: the app shuts down the way an orchestrator stops it; killed if it has not ended
-     * within 45 s.
+     * SIGTERM ({@link Process#destroy()} on Linux): the app shuts down the way an orchestrator stops
+     * it, and waits for it; killed if it has not ended within 45 s. What the app logged while it
+     * served and while its context stopped reaches its log (log4j2's shutdown hook drains the
+     * asynchronous appender), which the secrets search checks in the log of each app stopped this
+     * way: Camel's "... (wxacode-route) shutdown in" is there. Camel's hook thread logs one line
+     * more ("Apache Camel (Main) ... is shutdown"), which races log4j2's hook and can be lost.
      *
      * @return the process's exit status: 143 when it ended on the SIGTERM, 137 when it had to be killed
      */
-    public int stop() throws InterruptedException {
+    public int stop() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(45, TimeUnit.SECONDS)) {
             kill();
+        } else {
+            record(log, "stopped " + process.exitValue());
         }
         return process.exitValue();
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         if (process.isAlive()) {
             kill();
         }
