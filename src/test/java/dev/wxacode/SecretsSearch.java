@@ -59,8 +59,10 @@ final class SecretsSearch {
     }
 
     static final Map<String, ForkingTest> FORKED_APP_LOGS = Map.of(
-            "target/test-logs/json-app.log", new ForkingTest("dev.wxacode.JsonLogTest", "everyLineIsAJsonObjectAndTheRequestLineIsAmongThem"),
-            "target/test-logs/forked-app.log", new ForkingTest("dev.wxacode.KafkaPipelineTest", "aCrashMidBatchLosesNoRequestAndDuplicatesNoObject"),
+            "target/test-logs/json-log-1-app.log", new ForkingTest("dev.wxacode.JsonLogTest", "everyLineIsAJsonObjectAndTheRequestLineIsAmongThem"),
+            "target/test-logs/json-log-2-app.log", new ForkingTest("dev.wxacode.JsonLogTest", "theRequestLineNamesItsTrace"),
+            "target/test-logs/forked-app.log", new ForkingTest("dev.wxacode.KafkaPipelineTest",
+                    "aCrashMidBatchLosesNoRequestDuplicatesNoObjectAndRedoesOnlyTheCallsInFlight"),
             "target/test-logs/secrets-forked-app.log", new ForkingTest("dev.wxacode.SecretsStayOutOfLogsTest", "noLogLineAndNoReplyCarriesASecretOrAToken"),
             "target/test-logs/packaged-jar-app.log", new ForkingTest("dev.wxacode.PackagedJarIT", "theJarServesHttpAndKafkaAndStopsOnSigterm"),
             "target/test-logs/edge-attack-app.log", new ForkingTest("dev.wxacode.EdgeAttackIT", "validCallersAreServedWhileAnonymousUploadsAndHalfOpenConnectionsAreCut"));
