@@ -70,6 +70,7 @@ final class TestSecrets {
         all.put("contract-shop-secret-51d0c7e2", "RequestSchemaAgreementTest.SHOP_SECRET, from an apps file");
         all.put("token-service-shop-secret-51ad", "TokenServiceTest.SHOP_SECRET");
         all.put("it-shop-secret-8e21f04b", "PackagedJarIT.SHOP_SECRET, in the environment");
+        all.put("pause-shop-secret-7d1e3f", "QuotaPauseTest.SHOP_SECRET, from an apps file");
         all.put(SecretsStayOutOfLogsTest.VAULT_SECRET, "SecretsStayOutOfLogsTest.VAULT_SECRET, from an apps file");
         all.put("secret-of-a-0123456789abcdef", "WechatSimulatorTest.A_SECRET");
         all.put("secret-of-b-0123456789abcdef", "WechatSimulatorTest.B_SECRET");
