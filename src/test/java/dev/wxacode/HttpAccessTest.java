@@ -3,9 +3,6 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpAccessTest extends PipelineTestSupport {
 
     private static final String BODY = "{\"scene\":\"access=1\"}";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @ParameterizedTest(name = "Authorization: {0}")
     @NullSource
@@ -34,7 +30,7 @@ class HttpAccessTest extends PipelineTestSupport {
             "Basic " + LocalStack.TEST_API_KEY,
             LocalStack.TEST_API_KEY})
     void aMissingOrWrongKeyIsRefusedWith401(String authorization) throws Exception {
-        HttpResponse<String> response = send(BODY, "application/json", authorization);
+        HttpResponse<String> response = postWithHeaders(BODY, "application/json", authorization);
         JsonNode reply = JSON.readTree(response.body());
 
         assertEquals(401, response.statusCode(), response.body());
@@ -49,19 +45,6 @@ class HttpAccessTest extends PipelineTestSupport {
         assertEquals(401, response.statusCode(), response.body());
         assertEquals(List.of("Bearer"), response.headers().allValues("WWW-Authenticate"),
                 "WWW-Authenticate of a 401: " + response.headers().map());
-    }
-
-    /** As {@link #post}, with the whole response: its headers too. A null header is left out. */
-    private static HttpResponse<String> send(String json, String contentType, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -91,7 +74,7 @@ class HttpAccessTest extends PipelineTestSupport {
 
             assertEquals(200, post(BODY, "application/json", "Bearer old-key-1111").status());
             assertEquals(200, post(BODY, "application/json", "Bearer new-key-2222").status());
-            assertAsksForABearerKey(send(BODY, "application/json", "Bearer " + LocalStack.TEST_API_KEY));
+            assertAsksForABearerKey(postWithHeaders(BODY, "application/json", "Bearer " + LocalStack.TEST_API_KEY));
         } finally {
             stack.stopApp();
             stack.with("http.auth.api-key", LocalStack.TEST_API_KEY).with("http.auth.api-keys-file", "");

@@ -100,15 +100,7 @@ public abstract class PipelineTestSupport {
 
     /** A request as any HTTP client sends it; a null header is left out. */
     protected static Reply post(String json, String contentType, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = postWithHeaders(json, contentType, authorization);
         return new Reply(response.statusCode(), JSON.readTree(response.body()),
                 response.headers().firstValue("Retry-After").orElse(null));
     }
@@ -125,6 +117,20 @@ public abstract class PipelineTestSupport {
             }
         }
         return null;
+    }
+
+    /** As {@link #post}, with the whole response: its headers too. A null header is left out. */
+    protected static HttpResponse<String> postWithHeaders(String json, String contentType, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET on the management port, where health and metrics are served. */
