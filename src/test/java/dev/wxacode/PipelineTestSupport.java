@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,6 +77,18 @@ public abstract class PipelineTestSupport {
 
     protected static WechatSimulator sim() {
         return stack.simulator();
+    }
+
+    /**
+     * One more mini program for the app to serve, as a deployment adds one: known to the simulator,
+     * its id a property, its secret in an apps file (wechat.apps-file) under target/, where the
+     * secrets search reads it. Takes effect at the next start; wechat.apps is the caller's to set.
+     */
+    protected static void addAppWithSecretInFile(String name, String appId, String secret) throws IOException {
+        sim().addApp(appId, secret);
+        Path secrets = Files.createTempFile(Path.of("target"), "apps-", ".properties");
+        Files.writeString(secrets, "wechat.app." + name + ".secret = " + secret + "\n");
+        stack.with("wechat.app." + name + ".id", appId).with("wechat.apps-file", secrets.toString());
     }
 
     /** Restarts the app with a property changed: a cold token cache, as after a deployment. */

@@ -3,8 +3,6 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -38,12 +36,9 @@ class QuotaPauseTest extends PipelineTestSupport {
 
     @BeforeAll
     static void twoAppsAndAPauseLongEnoughToSee() throws Exception {
-        sim().addApp(SHOP_ID, SHOP_SECRET);
-        Path secrets = Files.createTempFile(Path.of("target"), "apps-", ".properties");
-        Files.writeString(secrets, "wechat.app.shop.secret = " + SHOP_SECRET + "\n");
+        addAppWithSecretInFile("shop", SHOP_ID, SHOP_SECRET);
         // pacing stays on (5000/min, the default): slowDown works through the pacer and is a no-op without it
-        stack.with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_ID)
-                .with("wechat.apps-file", secrets.toString());
+        stack.with("wechat.apps", "default,shop");
         restartAppWith("wechat.pace.quota-pause-ms", Long.toString(PAUSE_MS));
     }
 

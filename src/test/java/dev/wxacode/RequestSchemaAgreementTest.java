@@ -9,8 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,10 +98,7 @@ class RequestSchemaAgreementTest extends PipelineTestSupport {
 
     @BeforeAll
     static void aSecondApp() throws Exception {
-        sim().addApp(SHOP_ID, SHOP_SECRET);
-        Path secrets = Files.createTempFile(Path.of("target"), "apps-", ".properties");
-        Files.writeString(secrets, "wechat.app.shop.secret = " + SHOP_SECRET + "\n");
-        stack.with("wechat.app.shop.id", SHOP_ID).with("wechat.apps-file", secrets.toString());
+        addAppWithSecretInFile("shop", SHOP_ID, SHOP_SECRET);
         restartAppWith("wechat.apps", String.join(",", CONFIGURED_APPS.stream().sorted().toList()));
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,11 +27,7 @@ class SeveralAppsTest extends PipelineTestSupport {
 
     @BeforeAll
     static void addTheShopApp() throws Exception {
-        sim().addApp(SHOP_ID, SHOP_SECRET);
-        Path secrets = Files.createTempFile(Path.of("target"), "apps-", ".properties");
-        Files.writeString(secrets, "wechat.app.shop.secret = " + SHOP_SECRET + "\n");
-        stack.with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_ID)
-                .with("wechat.apps-file", secrets.toString());
+        addAppWithSecretInFile("shop", SHOP_ID, SHOP_SECRET);
         restartAppWith("wechat.apps", "default,shop");
     }
 
