@@ -4,7 +4,7 @@ import dev.wxacode.http.ApiServerFactory;
 import dev.wxacode.tracing.TracingSetup;
 import org.apache.camel.main.Main;
 
-/** Starts wxacode-route: Camel Main, its routes loaded from {@code routes/*.camel.yaml} on disk. */
+/** Starts wxacode-route: Camel Main, its routes loaded from the *.camel.yaml files under {@code routes/} on disk. */
 public final class Application {
 
     private Application() {

@@ -24,6 +24,7 @@ import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.observe.RequestTracking;
 import dev.wxacode.observe.RetryCounter;
+import dev.wxacode.reply.Failures;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
@@ -52,6 +53,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -85,6 +87,12 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @Override
     public void configure(CamelContext camelContext) {
         metrics.bindTo(() -> camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        camelContext.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new RouteRules());
+    }
+
+    @BindToRegistry("failures")
+    public Failures failures() {
+        return new Failures();
     }
 
     /** {@link Tracing}: bound by TracingSetup, on or off as wxacode.tracing.enabled says. */

@@ -80,6 +80,11 @@ public final class RouteCheck {
                     collect(onException.getOutputs(), steps);
                 }
             }
+            for (RouteRules.Rule rule : RouteRules.RULES) {
+                if (model.getRouteDefinition(rule.routeId()) == null) {
+                    throw new IllegalArgumentException("no route " + rule.routeId() + ", which must have step " + rule.stepId());
+                }
+            }
             int dynamic = 0;
             for (ProcessorDefinition<?> step : steps) {
                 if (step instanceof ToDynamicDefinition toD) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.Test;
@@ -23,18 +24,26 @@ class RouteReloadTest {
     @Test
     void anEditedRouteFileIsReloadedWhileTheServiceRuns() throws Exception {
         Path routes = Files.createTempDirectory(Path.of("target"), "reload-routes-");
-        Path file = routes.resolve("wxacode.camel.yaml");
-        Files.copy(Path.of("routes", "wxacode.camel.yaml"), file);
+        // the whole tree, as the service reads it (routes/**/*.camel.yaml); the edit is in a subfolder
+        Path source = Path.of("routes");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path from : files.filter(Files::isRegularFile).toList()) {
+                Path to = routes.resolve(source.relativize(from).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to);
+            }
+        }
+        Path file = routes.resolve("ingress").resolve("http.camel.yaml");
         try (LocalStack stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, SharedKafka.broker())) {
             stack.with("wxacode.routes-dir", routes.toString()).with("wxacode.routes-reload", "true").startApp();
             assertEquals(Optional.empty(), post(stack).headers().firstValue("X-Route-Edited"));
 
             // what an integration team would do: one more step at the end of http-ingress
             String yaml = Files.readString(file);
-            String replyOk = "            id: reply-ok\n            ref: replies\n            method: ok\n";
+            String replyOk = "            ref: replies\n            method: ok\n";
             assertTrue(yaml.contains(replyOk));
             // written beside and moved in, as editors save: one change for the watcher, never a half-written file
-            Path draft = routes.resolve("wxacode.camel.yaml.draft");
+            Path draft = file.resolveSibling("http.camel.yaml.draft");
             Files.writeString(draft, yaml.replace(replyOk, replyOk
                     + "        - setHeader:\n            id: mark-edited\n            name: X-Route-Edited\n            constant: \"yes\"\n"));
             Files.move(draft, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
- * How each class of WeChat answer reaches the caller. The error policy (routes/wxacode.camel.yaml,
- * onException "transient") redelivers a transient failure retry.max-redeliveries times, so it makes
+ * How each class of WeChat answer reaches the caller. The error policy (routes/errors/http-errors.camel.yaml,
+ * onException "http-transient") redelivers a transient failure retry.max-redeliveries times, so it makes
  * 1 + that many attempts, each one code call; a permanent one is answered after its one call.
  * Every retryable error reply tells the caller when to come back (Retry-After), no other does.
  */

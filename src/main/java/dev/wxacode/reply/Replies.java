@@ -1,6 +1,5 @@
 package dev.wxacode.reply;
 
-import java.io.IOException;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -74,12 +73,12 @@ public final class Replies {
                 // the caller's mistake, answered as such: not a warning about this service
                 LOG.info("Request {}: {} {}", requestId, known.code(), message);
             }
-        } else if (cause instanceof SdkException) {
+        } else if (FailureClass.of(cause) == FailureClass.TRANSIENT && FailureClass.causedBy(cause, SdkException.class)) {
             status = 503;
             error = new ReplyError("storage_unavailable", "object storage is unavailable: " + cause.getClass().getSimpleName(),
                     null, true, null);
             LOG.warn("Request {}: object storage failed: {}", requestId, Untrusted.printable(cause.getMessage(), MESSAGE_MAX));
-        } else if (cause instanceof IOException) {
+        } else if (FailureClass.of(cause) == FailureClass.TRANSIENT) {
             // camel-http's connection failures and timeouts towards WeChat's code APIs
             String what = calledApi(exchange);
             status = 503;

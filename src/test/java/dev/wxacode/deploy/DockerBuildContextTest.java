@@ -33,7 +33,7 @@ class DockerBuildContextTest {
         // and what is inside the copied folders
         assertTrue(inContext("src/main/java/dev/wxacode/Application.java"));
         assertTrue(inContext("src/main/resources/application.properties"));
-        assertTrue(inContext("routes/wxacode.camel.yaml"));
+        assertTrue(inContext("routes/ingress/http.camel.yaml"));
     }
 
     @Test

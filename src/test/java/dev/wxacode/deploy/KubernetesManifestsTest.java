@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,7 +156,7 @@ class KubernetesManifestsTest {
         assertTrue(Integer.parseInt(metadata.get("lagThreshold").toString()) > 0);
 
         // KEDA counts a group without committed offsets as the route's consumer starts reading
-        Matcher reset = Pattern.compile("autoOffsetReset:\\s*(\\w+)").matcher(DeployFiles.read(Path.of("routes/wxacode.camel.yaml")));
+        Matcher reset = Pattern.compile("autoOffsetReset:\\s*(\\w+)").matcher(DeployFiles.read(Path.of("routes/ingress/kafka.camel.yaml")));
         assertTrue(reset.find(), "the route sets autoOffsetReset");
         assertEquals(reset.group(1), metadata.get("offsetResetPolicy"));
     }
@@ -227,28 +228,41 @@ class KubernetesManifestsTest {
         Map<String, Object> component = map(DeployFiles.yaml(DIR.resolve("routes-from-configmap/kustomization.yaml")), "component");
         assertEquals("Component", component.get("kind"));
         Map<String, Object> generator = map(list(component.get("configMapGenerator"), "configMapGenerator").get(0), "generator");
-        Set<String> mounted = list(generator.get("files"), "files").stream()
-                .map(f -> DIR.resolve("routes-from-configmap").resolve(f.toString()).normalize().toString())
-                .collect(Collectors.toCollection(TreeSet::new));
+        // key=file: the key a file is kept under, and the file
+        Map<String, String> fileOfKey = new TreeMap<>();
+        for (Object entry : list(generator.get("files"), "files")) {
+            String[] keyAndFile = entry.toString().split("=", 2);
+            assertEquals(2, keyAndFile.length, "a key for each file (a ConfigMap key holds no folder): " + entry);
+            fileOfKey.put(keyAndFile[0], DIR.resolve("routes-from-configmap").resolve(keyAndFile[1]).normalize().toString());
+        }
+        Path routesDir = Path.of(DeployFiles.property("wxacode.routes-dir"));
         Set<String> routes;
-        try (Stream<Path> files = Files.list(Path.of(DeployFiles.property("wxacode.routes-dir")))) {
+        try (Stream<Path> files = Files.walk(routesDir)) {
             routes = files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).map(Path::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        assertEquals(routes, mounted, "the ConfigMap replaces the whole folder: a route left out would be gone");
-
+        assertEquals(routes, new TreeSet<>(fileOfKey.values()), "the ConfigMap replaces the whole folder: a route left out would be gone");
         Matcher workdir = Pattern.compile("(?m)^WORKDIR\\s+(\\S+)").matcher(DeployFiles.read(DeployFiles.DOCKERFILE));
         String lastWorkdir = null;
         while (workdir.find()) {
             lastWorkdir = workdir.group(1);
         }
-        String routesDir = lastWorkdir + "/" + DeployFiles.property("wxacode.routes-dir");
+        String mountPath = lastWorkdir + "/" + DeployFiles.property("wxacode.routes-dir");
         String patch = at(list(component.get("patches"), "patches").get(0), "patch").toString();
         List<Object> operations = list(new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
                 .loadFromString(patch), "patch");
-        assertTrue(operations.stream().anyMatch(op -> routesDir.equals(at(op, "value", "mountPath"))),
+        assertTrue(operations.stream().anyMatch(op -> mountPath.equals(at(op, "value", "mountPath"))),
                 "mounted on the image's working directory + wxacode.routes-dir");
-        assertTrue(operations.stream().anyMatch(op -> generator.get("name").equals(at(op, "value", "configMap", "name"))));
+        Object volume = operations.stream().filter(op -> generator.get("name").equals(at(op, "value", "configMap", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("a volume of the ConfigMap"));
+        // each key back in its folder, where the route file is in routes/
+        Set<String> placed = new TreeSet<>();
+        for (Object item : list(at(volume, "value", "configMap", "items"), "items")) {
+            String file = fileOfKey.get(at(item, "key").toString());
+            assertEquals(routesDir.resolve(at(item, "path").toString()).toString(), file, "item " + at(item, "key"));
+            placed.add(file);
+        }
+        assertEquals(routes, placed, "every route file placed in its folder by the volume's items");
     }
 
     private static void assertSelects(Map<String, Object> labels, Map<String, Object> selector) {

@@ -44,7 +44,7 @@ public final class LocalMode {
             stack.with("http.auth.api-key", apiKey);
             Files.writeString(API_KEY_FILE, apiKey + "\n");
         }
-        // edit routes/*.camel.yaml and the running service takes the change
+        // edit routes/**/*.camel.yaml and the running service takes the change
         stack.with("wxacode.routes-reload", "true");
         // a second mini program, so that "app":"shop" can be tried as well
         stack.simulator().addApp(SHOP_APP_ID, SHOP_APP_SECRET);
