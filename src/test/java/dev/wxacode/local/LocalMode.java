@@ -2,6 +2,8 @@ package dev.wxacode.local;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,8 @@ public final class LocalMode {
     static final String TOPIC_DLQ = "wxacode.requests.dlq";
     static final int PARTITIONS = 6;
     static final Path API_KEY_FILE = Path.of("target", "local-api-key");
+    /** Where log4j2-local.xml writes the broker's, S3's and the service's logs. */
+    static final Path LOGS = Path.of("target", "local-logs");
     static final String SHOP_APP_ID = "wx00000000000shop";
     static final String SHOP_APP_SECRET = "local-shop-secret-3b7d1e90c2a4";
 
@@ -27,12 +31,15 @@ public final class LocalMode {
     }
 
     public static void main(String[] args) throws Exception {
-        // the service's own logging (requests on the console), not the tests' configuration beside it
-        System.setProperty("log4j2.configurationFile", "log4j2.xml");
+        // progress, the banner and the request lines on the console; the broker's, S3's and Camel's
+        // INFO in files under target/local-logs (log4j2-local.xml)
+        System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         String host = "127.0.0.1";
+        progress("Starting Kafka (KRaft broker) ...   log: " + LOGS.resolve("kafka.log"));
         LocalKafka kafka = LocalKafka.start(host, port("KAFKA_PORT", 9092), port("KAFKA_CONTROLLER_PORT", 9093),
                 Path.of("target", "local-kafka"));
         kafka.createTopics(Map.of(TOPIC_REQUESTS, PARTITIONS, TOPIC_REPLIES, PARTITIONS, TOPIC_DLQ, PARTITIONS));
+        progress("Starting S3 (S3Proxy) and the WeChat simulator ...   log: " + LOGS.resolve("s3.log"));
         LocalStack stack = LocalStack.startServices(host, port("HTTP_PORT", 8080), port("S3_PORT", 9000),
                 port("SIM_PORT", 9100), Path.of("target", "local-s3"), kafka);
         // an API key made up for this run, unless told in as many words to run open
@@ -51,6 +58,7 @@ public final class LocalMode {
         stack.with("wechat.apps", "default,shop").with("wechat.app.shop.id", SHOP_APP_ID)
                 .with("wechat.app.shop.secret", SHOP_APP_SECRET);
         try {
+            progress("Starting wxacode-route ...   log: " + LOGS.resolve("service.log"));
             stack.startApp();
         } catch (Exception e) {
             stack.close();
@@ -86,8 +94,13 @@ public final class LocalMode {
                 + " -d '{\"scene\":\"order=42\",\"page\":\"pages/index/index\"}'");
         System.out.println("Or:  echo 'order-42|{\"scene\":\"order=42\"}' | kcat -P -b " + kafka.bootstrapServers() + " -t " + TOPIC_REQUESTS
                 + " -K '|'  &&  kcat -C -b " + kafka.bootstrapServers() + " -t " + TOPIC_REPLIES + " -o beginning -e");
+        System.out.println("Logs: " + LOGS + "/ (kafka.log, s3.log, service.log); requests and warnings below");
         System.out.println("Stop with Ctrl+C");
         stopped.await();
+    }
+
+    private static void progress(String line) {
+        System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
     }
 
     private static int port(String env, int fallback) {
