@@ -1,52 +1,42 @@
 package dev.wxacode;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.apps.AppSettings;
+import dev.wxacode.apps.CallPacer;
 import dev.wxacode.apps.MiniProgram;
 import dev.wxacode.apps.MiniPrograms;
 import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
-import dev.wxacode.kafka.BrokerPartitionCounts;
 import dev.wxacode.kafka.KafkaEnvelope;
-import dev.wxacode.kafka.ReplyRouting;
+import dev.wxacode.kafka.KafkaEnvelopes;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
-import dev.wxacode.observe.RequestTracking;
 import dev.wxacode.observe.RetryCounter;
-import dev.wxacode.reply.Failures;
-import dev.wxacode.reply.Replies;
-import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
-import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.steps.CodeStorage;
+import dev.wxacode.steps.Failures;
+import dev.wxacode.steps.Replies;
+import dev.wxacode.steps.RequestIntake;
+import dev.wxacode.steps.RequestTracking;
+import dev.wxacode.steps.WechatCodeCall;
 import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.BucketWriteCheck;
-import dev.wxacode.store.CodeStorage;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
-import dev.wxacode.store.ObjectTags;
-import dev.wxacode.store.PutObjectSettings;
-import dev.wxacode.store.S3Region;
-import dev.wxacode.store.ServerSideEncryption;
+import dev.wxacode.store.S3Clients;
 import dev.wxacode.token.AccessTokenCache;
-import dev.wxacode.token.TokenEndpoint;
-import dev.wxacode.token.TokenServiceClient;
+import dev.wxacode.token.AppSettings;
 import dev.wxacode.token.TokenSource;
-import dev.wxacode.token.WechatTokenClient;
+import dev.wxacode.token.TokenSources;
 import dev.wxacode.tracing.Tracing;
-import dev.wxacode.wechat.CallPacer;
-import dev.wxacode.wechat.WechatCodeCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BeanInject;
@@ -54,31 +44,15 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.model.Model;
-import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.component.kafka.KafkaConfiguration;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
-    /** In wechat.token.service.url: replaced by each app's id. */
-    private static final String APPID_PLACEHOLDER = "{appid}";
-
     private final ObjectMapper mapper = new ObjectMapper();
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
-    private Region s3Region;
+    private S3Clients s3;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -155,27 +129,15 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @BeanInject("tracing") Tracing tracing) {
         AppSettings settings = AppSettings.of(camelContext.getPropertiesComponent()::resolveProperty, appsFile);
         List<String> apps = AppSettings.names(names);
-        boolean tokenService = !isBlank(serviceUrl);
-        if (tokenService && apps.size() > 1 && !serviceUrl.contains(APPID_PLACEHOLDER)) {
-            throw new IllegalArgumentException("wechat.token.service.url must contain " + APPID_PLACEHOLDER
-                    + " when several apps are configured (wechat.apps=" + names.trim() + ")");
-        }
-        Duration connectTimeout = Duration.ofMillis(connectTimeoutMs);
-        Duration responseTimeout = Duration.ofMillis(responseTimeoutMs);
+        TokenSources sources = new TokenSources(mapper, baseUrl, endpoint, serviceUrl, serviceApiKey, Duration.ofMillis(connectTimeoutMs),
+                Duration.ofMillis(responseTimeoutMs), tracing.tokenRequestHeaders(), apps);
         List<MiniProgram> programs = new ArrayList<>();
         for (String app : apps) {
             String appId = settings.value(app, "id");
-            TokenSource source = tokenService
-                    ? new TokenServiceClient(mapper, app, serviceUrl.trim().replace(APPID_PLACEHOLDER, appId), serviceApiKey,
-                            connectTimeout, responseTimeout, tracing.tokenRequestHeaders())
-                    : new WechatTokenClient(mapper, baseUrl, app, appId, settings.value(app, "secret"),
-                            TokenEndpoint.parse(endpoint), connectTimeout, responseTimeout, tracing.tokenRequestHeaders());
-            source = tracing.traced(source, app, tokenService ? "token-service" : "wechat");
+            TokenSource source = tracing.traced(sources.forApp(app, appId, () -> settings.value(app, "secret")), app, sources.name());
             AccessTokenCache tokens = new AccessTokenCache(new CountedTokenSource(app, source, metrics), Clock.systemUTC(),
                     Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
-            // the default app keeps the keys of a single-app deployment; the others get a folder each
-            String prefix = WxacodeRequest.DEFAULT_APP.equals(app) ? keyPrefix : keyPrefix + app + "/";
-            programs.add(new MiniProgram(app, appId, tokens, new CallPacer(callsPerMinute), new ObjectKeys(appId, prefix)));
+            programs.add(new MiniProgram(app, appId, tokens, new CallPacer(callsPerMinute), ObjectKeys.forApp(app, appId, keyPrefix)));
         }
         return new MiniPrograms(programs);
     }
@@ -222,17 +184,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                                        @PropertyInject("kafka.reply-topic") String replyTopic,
                                        @PropertyInject("kafka.reply-topics-allowed") String replyTopicsAllowed,
                                        @PropertyInject("kafka.group") String group) throws Exception {
-        // the same brokers and security settings as camel-kafka's own clients, read once the component is configured
-        BrokerPartitionCounts partitions = new BrokerPartitionCounts(() -> {
-            KafkaConfiguration kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
-            Properties properties = kafka.createProducerProperties();
-            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
-            return properties;
-        }, Duration.ofSeconds(60), Clock.systemUTC());
-        // stopped with Camel, which closes its admin client
-        camelContext.addService(partitions, true);
-        return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
-                new ReplyRouting(replyTopic.trim(), replyTopicsAllowed, partitions), group.trim());
+        return KafkaEnvelopes.create(camelContext, correlationHeaders, replyTopic, replyTopicsAllowed, group);
     }
 
     @BindToRegistry("replies")
@@ -245,78 +197,32 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     /** Presigned GET URLs in ok replies, for the same store, addressing and credentials as the client's. */
     @BindToRegistry("displayUrls")
     public DisplayUrls displayUrls(@PropertyInject("wxacode.display-url.lifetime-seconds") int lifetimeSeconds,
-                                   @PropertyInject("s3.endpoint") String endpoint,
-                                   @PropertyInject("s3.region") String region,
-                                   @PropertyInject("s3.access-key") String accessKey,
-                                   @PropertyInject("s3.secret-key") String secretKey,
+                                   @PropertyInject("s3.endpoint") String endpoint, @PropertyInject("s3.region") String region,
+                                   @PropertyInject("s3.access-key") String accessKey, @PropertyInject("s3.secret-key") String secretKey,
                                    @PropertyInject("s3.force-path-style") boolean forcePathStyle) {
-        if (lifetimeSeconds == 0) {
-            return DisplayUrls.off();
-        }
-        S3Presigner.Builder builder = S3Presigner.builder()
-                .region(s3Region(region, endpoint))
-                .credentialsProvider(credentials(accessKey, secretKey))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(forcePathStyle).build());
-        if (!isBlank(endpoint)) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return DisplayUrls.signedBy(builder.build(), Duration.ofSeconds(lifetimeSeconds));
+        return s3(endpoint, region, accessKey, secretKey, forcePathStyle).displayUrls(lifetimeSeconds);
     }
 
     /** Picked up by camel-aws2-s3 (autowired): one client for AWS or any S3-compatible store. */
     @BindToRegistry("s3Client")
-    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
-                             @PropertyInject("s3.region") String region,
-                             @PropertyInject("s3.access-key") String accessKey,
-                             @PropertyInject("s3.secret-key") String secretKey,
+    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint, @PropertyInject("s3.region") String region,
+                             @PropertyInject("s3.access-key") String accessKey, @PropertyInject("s3.secret-key") String secretKey,
                              @PropertyInject("s3.force-path-style") boolean forcePathStyle,
                              @PropertyInject("s3.checksums") String checksums,
                              @PropertyInject("s3.server-side-encryption") String encryption,
                              @PropertyInject("s3.kms-key-id") String kmsKeyId,
                              @PropertyInject("s3.object-tags") boolean objectTags) {
-        boolean everyCall = switch (checksums.trim()) {
-            case "when-supported" -> true;
-            case "when-required" -> false;
-            default -> throw new IllegalArgumentException("s3.checksums must be when-required or when-supported (was " + checksums + ")");
-        };
-        PutObjectSettings puts = new PutObjectSettings(ServerSideEncryption.of(encryption, kmsKeyId), ObjectTags.enabled(objectTags));
-        S3ClientBuilder builder = S3Client.builder()
-                .region(s3Region(region, endpoint))
-                .overrideConfiguration(c -> c.addExecutionInterceptor(puts))
-                .forcePathStyle(forcePathStyle)
-                .requestChecksumCalculation(everyCall ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(everyCall ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED);
-        if (!isBlank(endpoint)) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.credentialsProvider(credentials(accessKey, secretKey)).build();
+        return s3(endpoint, region, accessKey, secretKey, forcePathStyle).client(checksums, encryption, kmsKeyId, objectTags);
     }
 
     /**
-     * Decided once, for the client and the presigner alike (see S3Region): the SDK's chain may ask
-     * instance metadata, over the network. Not a bean of its own, as Camel binds beans that need
-     * other beans in no order it promises.
+     * One for the client and the presigner, so the region is decided once. Not a bean of its own, as
+     * Camel binds beans that need other beans in no order it promises.
      */
-    private synchronized Region s3Region(String setting, String endpoint) {
-        if (s3Region == null) {
-            s3Region = S3Region.decide(setting, endpoint);
+    private synchronized S3Clients s3(String endpoint, String region, String accessKey, String secretKey, boolean forcePathStyle) {
+        if (s3 == null) {
+            s3 = new S3Clients(endpoint, region, accessKey, secretKey, forcePathStyle);
         }
-        return s3Region;
-    }
-
-    /**
-     * Static keys when configured, else the AWS default chain: AWS_* variables, web identity (IRSA:
-     * AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, through the sts module camel-aws2-s3 brings),
-     * profile, container and instance roles.
-     */
-    private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
-        if (isBlank(accessKey)) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
+        return s3;
     }
 }

@@ -182,7 +182,7 @@ class SpringKafkaInteropTest extends KafkaTestSupport {
         assertEquals(at.timestamp(), ByteBuffer.wrap(timestamp).getLong());
         assertEquals(stack.appProperties().get("kafka.group"),
                 new String(value(letter, SpringDeadLetterHeaders.ORIGINAL_CONSUMER_GROUP), StandardCharsets.UTF_8));
-        assertEquals("dev.wxacode.reply.WxacodeException",
+        assertEquals("dev.wxacode.core.WxacodeException",
                 new String(value(letter, SpringDeadLetterHeaders.EXCEPTION_FQCN), StandardCharsets.UTF_8));
         String message = new String(value(letter, SpringDeadLetterHeaders.EXCEPTION_MESSAGE), StandardCharsets.UTF_8);
         assertTrue(message.contains(messagePart), message);

@@ -26,7 +26,7 @@ class TextLogLayoutTest {
     @Test
     void anEventWithLineBreaksInItsMessageAndStackTraceIsOneLine() throws Exception {
         PatternLayout layout = PatternLayout.newBuilder().withPattern(productionPattern()).build();
-        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("dev.wxacode.reply.Replies").setLevel(Level.ERROR)
+        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("dev.wxacode.steps.Replies").setLevel(Level.ERROR)
                 .setMessage(new SimpleMessage("value x\r\n" + FORGED))
                 .setThrown(new IllegalStateException("thrown\n" + FORGED, new RuntimeException("cause\r\n" + FORGED)))
                 .build();

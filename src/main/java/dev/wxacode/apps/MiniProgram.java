@@ -1,8 +1,8 @@
 package dev.wxacode.apps;
 
+import dev.wxacode.apps.CallPacer;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.token.AccessTokenCache;
-import dev.wxacode.wechat.CallPacer;
 
 /**
  * One mini program this service makes codes for, under the name requests use. Each has what WeChat

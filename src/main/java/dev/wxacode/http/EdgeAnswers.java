@@ -4,8 +4,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.core.WxacodeException;
 import dev.wxacode.reply.ReplyError;
-import dev.wxacode.reply.WxacodeException;
 import dev.wxacode.reply.WxacodeReply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,6 @@
 package dev.wxacode.http;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

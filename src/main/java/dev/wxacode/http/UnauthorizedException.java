@@ -1,6 +1,6 @@
 package dev.wxacode.http;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 
 public final class UnauthorizedException extends WxacodeException {
 

@@ -1,6 +1,6 @@
 package dev.wxacode.http;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 import dev.wxacode.text.Untrusted;
 
 public final class UnsupportedMediaTypeException extends WxacodeException {

@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.wxacode.FlowProperties;
-import dev.wxacode.MessageHeaders;
-import dev.wxacode.reply.Replies;
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.MessageHeaders;
+import dev.wxacode.core.WxacodeException;
 import dev.wxacode.request.RequestRules;
 import dev.wxacode.request.Violation;
+import dev.wxacode.steps.Replies;
 import dev.wxacode.text.Untrusted;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

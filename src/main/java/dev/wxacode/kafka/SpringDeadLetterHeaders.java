@@ -3,7 +3,7 @@ package dev.wxacode.kafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 import org.apache.camel.Message;
 
 /**

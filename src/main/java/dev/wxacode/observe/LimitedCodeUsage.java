@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.wxacode.wechat.CodeKind;
+import dev.wxacode.core.CodeKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.wxacode.observe;
 
-import dev.wxacode.FlowProperties;
+import dev.wxacode.core.FlowProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

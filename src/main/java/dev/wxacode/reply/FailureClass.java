@@ -3,9 +3,9 @@ package dev.wxacode.reply;
 import java.io.IOException;
 import java.util.List;
 
+import dev.wxacode.core.WechatUnavailableException;
 import dev.wxacode.store.StorageUnavailableException;
 import dev.wxacode.token.TokenConfigurationException;
-import dev.wxacode.wechat.WechatUnavailableException;
 import org.apache.kafka.common.KafkaException;
 import software.amazon.awssdk.core.exception.SdkException;
 

@@ -2,8 +2,8 @@ package dev.wxacode.reply;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.wxacode.core.StoredCode;
 import dev.wxacode.store.DisplayUrls;
-import dev.wxacode.store.StoredCode;
 
 /** The answer to one request, the same on every ingress. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 import dev.wxacode.text.Untrusted;
 
 /** The request breaks one or more rules; it can never succeed as it is. */

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wxacode.core.CodeKind;
 import dev.wxacode.text.Untrusted;
-import dev.wxacode.wechat.CodeKind;
 
 /**
  * Turns the raw bytes of a request into a {@link WxacodeRequest}: size limit, JSON syntax, known

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.wxacode.core.CodeKind;
 import dev.wxacode.text.Untrusted;
-import dev.wxacode.wechat.CodeKind;
 
 /**
  * WeChat's rules for the three code kinds (shared/wechat-api.md), checked before any call so that

@@ -1,6 +1,6 @@
 package dev.wxacode.request;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 
 public final class RequestTooLargeException extends WxacodeException {
 

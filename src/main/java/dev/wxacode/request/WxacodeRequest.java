@@ -1,6 +1,6 @@
 package dev.wxacode.request;
 
-import dev.wxacode.wechat.CodeKind;
+import dev.wxacode.core.CodeKind;
 
 /**
  * A validated request for one code. Fields the caller left out stay null, so that the call to

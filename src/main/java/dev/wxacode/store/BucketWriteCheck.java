@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class BucketWriteCheck {
 
     private static final byte[] PROBE = {'o', 'k'};
-    private static final Map<String, String> PROBE_METADATA = Map.of(CodeStorage.META_TYPE, "readiness");
+    private static final Map<String, String> PROBE_METADATA = Map.of(ObjectMetadata.TYPE, "readiness");
 
     private final S3Client s3;
     private final String bucket;

@@ -3,6 +3,7 @@ package dev.wxacode.store;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.wxacode.core.StoredCode;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.wxacode.core.StoredCode;
 import org.apache.camel.support.LRUCacheFactory;
 
 /**

@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import dev.wxacode.core.CodeKind;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.WxacodeRequest;
-import dev.wxacode.wechat.CodeKind;
 
 /**
  * Content-addressed object keys: the SHA-256 of the app id, the code's kind and the request's effective
@@ -22,6 +22,11 @@ public final class ObjectKeys {
 
     private final String appId;
     private final String prefix;
+
+    /** The default app keeps the keys of a single-app deployment; any other gets a folder of its own. */
+    public static ObjectKeys forApp(String app, String appId, String keyPrefix) {
+        return new ObjectKeys(appId, WxacodeRequest.DEFAULT_APP.equals(app) ? keyPrefix : keyPrefix + app + "/");
+    }
 
     public ObjectKeys(String appId, String prefix) {
         this.appId = appId;

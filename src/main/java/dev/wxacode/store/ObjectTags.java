@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 public final class ObjectTags {
 
     /** The metadata entries that become tags, in this order. */
-    static final List<String> TAGGED_METADATA = List.of(CodeStorage.META_APP, CodeStorage.META_TYPE);
+    static final List<String> TAGGED_METADATA = List.of(ObjectMetadata.APP, ObjectMetadata.TYPE);
 
     private final boolean enabled;
 

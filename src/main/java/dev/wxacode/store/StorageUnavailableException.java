@@ -1,6 +1,6 @@
 package dev.wxacode.store;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 
 /** The bucket cannot be used: missing, access denied, or S3 unreachable. Not the request's fault. */
 public final class StorageUnavailableException extends WxacodeException {

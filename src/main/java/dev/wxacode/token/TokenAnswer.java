@@ -8,8 +8,8 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.wechat.Errcode;
-import dev.wxacode.wechat.WechatUnavailableException;
+import dev.wxacode.core.Errcode;
+import dev.wxacode.core.WechatUnavailableException;
 
 /**
  * A token request sent, and its answer, {"access_token": ..., "expires_in": ...} or an errcode,

@@ -1,7 +1,6 @@
 package dev.wxacode.token;
 
-import dev.wxacode.apps.AppSettings;
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 import dev.wxacode.request.WxacodeRequest;
 
 /**

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.wechat.WechatUnavailableException;
+import dev.wxacode.core.WechatUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

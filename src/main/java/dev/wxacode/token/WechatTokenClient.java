@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.wechat.WechatUnavailableException;
+import dev.wxacode.core.WechatUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.wxacode.wechat;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 
 /** WeChat refused the request itself (40097, 40129, 40169, 41030, 47001, 85096): resending it cannot help. */
 public final class WechatRejectedException extends WxacodeException {

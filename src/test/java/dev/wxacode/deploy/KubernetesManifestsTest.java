@@ -272,7 +272,7 @@ class KubernetesManifestsTest {
 
     /** The value the service runs with: the Deployment's variable, else application.properties. */
     private String setting(String key) {
-        EnvVar var = env.get(dev.wxacode.apps.AppSettings.environmentName(key));
+        EnvVar var = env.get(dev.wxacode.token.AppSettings.environmentName(key));
         return var != null && var.value != null ? var.value : DeployFiles.property(key);
     }
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.wxacode.apps.AppSettings;
+import dev.wxacode.token.AppSettings;
 
 /**
  * The service in a JVM of its own, configured only through environment variables as in a

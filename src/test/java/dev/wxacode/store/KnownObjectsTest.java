@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.wxacode.ManualClock;
+import dev.wxacode.core.StoredCode;
 import org.junit.jupiter.api.Test;
 
 class KnownObjectsTest {

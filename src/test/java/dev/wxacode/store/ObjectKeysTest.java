@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import dev.wxacode.core.CodeKind;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.WxacodeRequest;
-import dev.wxacode.wechat.CodeKind;
 import org.junit.jupiter.api.Test;
 
 class ObjectKeysTest {

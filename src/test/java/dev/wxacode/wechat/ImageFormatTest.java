@@ -8,9 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-
 import javax.imageio.ImageIO;
 
+import dev.wxacode.core.ImageFormat;
 import org.junit.jupiter.api.Test;
 
 class ImageFormatTest {

@@ -1,4 +1,4 @@
-package dev.wxacode.wechat;
+package dev.wxacode.core;
 
 import java.util.Optional;
 

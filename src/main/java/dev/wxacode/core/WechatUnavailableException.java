@@ -1,6 +1,6 @@
-package dev.wxacode.wechat;
+package dev.wxacode.core;
 
-import dev.wxacode.reply.WxacodeException;
+import dev.wxacode.core.WxacodeException;
 
 /**
  * WeChat could not serve the call right now: busy (-1), over its rate limit, unreachable, slow, or

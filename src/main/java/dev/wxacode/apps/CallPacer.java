@@ -1,4 +1,4 @@
-package dev.wxacode.wechat;
+package dev.wxacode.apps;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

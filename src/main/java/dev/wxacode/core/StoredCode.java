@@ -1,4 +1,4 @@
-package dev.wxacode.store;
+package dev.wxacode.core;
 
 /** A mini program code as it lies in the bucket. */
 public record StoredCode(String bucket, String key, String contentType, long size, String sha256, boolean reused) {

@@ -1,4 +1,4 @@
-package dev.wxacode.apps;
+package dev.wxacode.token;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package dev.wxacode.reply;
+package dev.wxacode.core;
 
 /**
  * A failure that the caller is told about. Each subclass fixes how it is answered (HTTP status,

@@ -1,9 +1,10 @@
-package dev.wxacode.observe;
+package dev.wxacode.steps;
 
-import dev.wxacode.FlowProperties;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.StoredCode;
+import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.request.RequestRules;
 import dev.wxacode.request.WxacodeRequest;
-import dev.wxacode.store.StoredCode;
 import dev.wxacode.text.Untrusted;
 import dev.wxacode.tracing.IngressTrace;
 import org.apache.camel.Exchange;

@@ -1,18 +1,22 @@
-package dev.wxacode.reply;
+package dev.wxacode.steps;
 
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.FlowProperties;
-import dev.wxacode.MessageHeaders;
+import dev.wxacode.core.CodeKind;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.MessageHeaders;
+import dev.wxacode.core.StoredCode;
+import dev.wxacode.core.WxacodeException;
+import dev.wxacode.reply.FailureClass;
+import dev.wxacode.reply.ReplyError;
+import dev.wxacode.reply.WxacodeReply;
 import dev.wxacode.request.InvalidRequestException;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.DisplayUrls;
-import dev.wxacode.store.StoredCode;
 import dev.wxacode.text.Untrusted;
 import dev.wxacode.tracing.IngressTrace;
-import dev.wxacode.wechat.CodeKind;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.wxacode;
+package dev.wxacode.core;
 
 /**
  * Names of the exchange properties the pipeline keeps its state in. Properties rather than

@@ -1,4 +1,4 @@
-package dev.wxacode;
+package dev.wxacode.core;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

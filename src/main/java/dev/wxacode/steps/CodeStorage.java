@@ -1,13 +1,17 @@
-package dev.wxacode.store;
+package dev.wxacode.steps;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.wxacode.FlowProperties;
 import dev.wxacode.apps.MiniPrograms;
+import dev.wxacode.core.CodeKind;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.ImageFormat;
+import dev.wxacode.core.StoredCode;
 import dev.wxacode.request.WxacodeRequest;
-import dev.wxacode.wechat.CodeKind;
-import dev.wxacode.wechat.ImageFormat;
+import dev.wxacode.store.KnownObjects;
+import dev.wxacode.store.ObjectKeys;
+import dev.wxacode.store.ObjectMetadata;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
@@ -15,11 +19,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** The steps around the aws2-s3 calls: which key to look at, what to put, what was found. */
 public final class CodeStorage {
-
-    static final String META_SHA256 = "sha256";
-    /** Also the object's tags (see {@link ObjectTags}). */
-    static final String META_APP = "app";
-    static final String META_TYPE = "type";
 
     private final MiniPrograms programs;
     private final String bucket;
@@ -58,7 +57,7 @@ public final class CodeStorage {
         HeadObjectResponse head = exchange.getMessage().getBody(HeadObjectResponse.class);
         String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
         StoredCode code = new StoredCode(bucket, key, head.contentType(), head.contentLength(),
-                head.metadata().get(META_SHA256), true);
+                head.metadata().get(ObjectMetadata.SHA256), true);
         known.remember(code);
         exchange.setProperty(FlowProperties.STORED, code);
     }
@@ -73,8 +72,8 @@ public final class CodeStorage {
 
         // what the code opens, for whoever browses the bucket; all visible ASCII, as S3 metadata must be
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(META_APP, request.effectiveApp());
-        metadata.put(META_TYPE, request.effectiveType().wireName());
+        metadata.put(ObjectMetadata.APP, request.effectiveApp());
+        metadata.put(ObjectMetadata.TYPE, request.effectiveType().wireName());
         if (request.effectiveType() == CodeKind.UNLIMITED) {
             metadata.put("scene", request.scene());
             metadata.put("page", request.effectivePage());
@@ -84,7 +83,7 @@ public final class CodeStorage {
         if (request.effectiveType() != CodeKind.QRCODE) {
             metadata.put("env-version", request.effectiveEnvVersion());
         }
-        metadata.put(META_SHA256, sha256);
+        metadata.put(ObjectMetadata.SHA256, sha256);
 
         Message message = exchange.getMessage();
         message.setHeader(AWS2S3Constants.KEY, key);

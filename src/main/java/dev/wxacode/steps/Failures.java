@@ -1,5 +1,6 @@
-package dev.wxacode.reply;
+package dev.wxacode.steps;
 
+import dev.wxacode.reply.FailureClass;
 import org.apache.camel.Exchange;
 
 /** {@link FailureClass} for the error policies' onWhen (routes/errors/). */

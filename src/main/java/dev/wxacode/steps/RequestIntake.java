@@ -1,9 +1,13 @@
-package dev.wxacode.request;
+package dev.wxacode.steps;
 
 import java.util.List;
 import java.util.UUID;
 
-import dev.wxacode.FlowProperties;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.request.InvalidRequestException;
+import dev.wxacode.request.RequestReader;
+import dev.wxacode.request.Violation;
+import dev.wxacode.request.WxacodeRequest;
 import org.apache.camel.Exchange;
 
 /**

@@ -1,4 +1,4 @@
-package dev.wxacode.wechat;
+package dev.wxacode.steps;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -11,10 +11,14 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wxacode.FlowProperties;
-import dev.wxacode.MessageHeaders;
 import dev.wxacode.apps.MiniProgram;
 import dev.wxacode.apps.MiniPrograms;
+import dev.wxacode.core.CodeKind;
+import dev.wxacode.core.Errcode;
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.ImageFormat;
+import dev.wxacode.core.MessageHeaders;
+import dev.wxacode.core.WechatUnavailableException;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.request.LineColor;
@@ -22,6 +26,7 @@ import dev.wxacode.request.RequestField;
 import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.text.Untrusted;
 import dev.wxacode.token.AccessToken;
+import dev.wxacode.wechat.WechatRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
