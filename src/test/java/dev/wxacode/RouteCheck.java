@@ -1,14 +1,21 @@
 package dev.wxacode;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import dev.wxacode.core.FlowProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.main.Main;
@@ -40,6 +47,9 @@ public final class RouteCheck {
     }
 
     private static final Pattern SIMPLE = Pattern.compile("\\$\\{[^}]*}");
+    /** ${exchangeProperty.NAME...}, or the name of a setProperty/removeProperty step. */
+    private static final Pattern PROPERTY_NAME = Pattern.compile(
+            "exchangeProperty\\.(\\w+)|(?:setProperty|removeProperty):\\s*\\n(?:\\s+(?!name:)\\w+:.*\\n)*\\s+name:\\s*\"?(\\w+)");
 
     private RouteCheck() {
     }
@@ -85,6 +95,7 @@ public final class RouteCheck {
                     throw new IllegalArgumentException("no route " + rule.routeId() + ", which must have step " + rule.stepId());
                 }
             }
+            checkPropertyNames(routesDir);
             int dynamic = 0;
             for (ProcessorDefinition<?> step : steps) {
                 if (step instanceof ToDynamicDefinition toD) {
@@ -96,6 +107,31 @@ public final class RouteCheck {
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
             main.stop();
+        }
+    }
+
+    /**
+     * Every exchange property a route file names (in ${exchangeProperty.X} or a setProperty's name)
+     * is one the Java side defines in FlowProperties: the names are defined once, there.
+     */
+    private static void checkPropertyNames(Path routesDir) throws Exception {
+        Set<String> defined = new TreeSet<>();
+        for (Field field : FlowProperties.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                defined.add((String) field.get(null));
+            }
+        }
+        try (Stream<Path> files = Files.walk(routesDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Matcher used = PROPERTY_NAME.matcher(Files.readString(file));
+                while (used.find()) {
+                    String name = used.group(1) != null ? used.group(1) : used.group(2);
+                    if (!defined.contains(name)) {
+                        throw new IllegalArgumentException(file + ": exchange property " + name
+                                + " is not one of dev.wxacode.core.FlowProperties " + defined);
+                    }
+                }
+            }
         }
     }
 
