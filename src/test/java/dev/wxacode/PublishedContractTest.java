@@ -42,7 +42,7 @@ class PublishedContractTest extends PipelineTestSupport {
     private static final String OPENAPI = "/api/openapi.json";
     private static final List<String> SCHEMAS = List.of(ContractSchemas.REQUEST, ContractSchemas.REPLY,
             ContractSchemas.DEAD_LETTER_HEADERS);
-    /** Every status the API port answers POST /api/wxacode with (README, "Replies"). */
+    /** Every status the API port answers POST /api/wxacode with (docs/api.md, "Replies"). */
     private static final Set<String> STATUSES = Set.of("200", "400", "401", "404", "405", "408", "413", "414", "415", "417",
             "422", "431", "500", "503");
 

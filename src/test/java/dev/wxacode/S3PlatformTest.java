@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * S3 as platform teams run it (README, "S3 in production"): the region from the SDK's chain, the
+ * S3 as platform teams run it (docs/operations.md, "S3 in production"): the region from the SDK's chain, the
  * server-side encryption asked for on every put, the object tags. S3Proxy keeps and reports an
  * object's encryption, so that is read back from the store; it has no object tags (x-amz-tagging
  * is answered 501), so the tags are read off the wire, through a relay in front of it.

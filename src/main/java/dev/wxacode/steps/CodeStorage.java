@@ -12,7 +12,9 @@ import dev.wxacode.request.WxacodeRequest;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.store.ObjectMetadata;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -46,20 +48,17 @@ public final class CodeStorage {
         exchange.getMessage().setHeader(AWS2S3Constants.KEY, key);
     }
 
-    /** Answers from memory when this instance saw the object lately (see {@link KnownObjects}). */
-    public void recall(Exchange exchange) {
-        known.recall(exchange.getProperty(FlowProperties.OBJECT_KEY, String.class))
-                .ifPresent(code -> exchange.setProperty(FlowProperties.STORED, code));
+    /** The code, when this instance saw the object lately (see {@link KnownObjects}); else null. */
+    public StoredCode recall(@ExchangeProperty(FlowProperties.OBJECT_KEY) String key) {
+        return known.recall(key).orElse(null);
     }
 
-    /** An object already exists under the key (headObject succeeded): answer with it. */
-    public void found(Exchange exchange) {
-        HeadObjectResponse head = exchange.getMessage().getBody(HeadObjectResponse.class);
-        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
+    /** An object already exists under the key (headObject succeeded): the code to answer with. */
+    public StoredCode found(@Body HeadObjectResponse head, @ExchangeProperty(FlowProperties.OBJECT_KEY) String key) {
         StoredCode code = new StoredCode(bucket, key, head.contentType(), head.contentLength(),
                 head.metadata().get(ObjectMetadata.SHA256), true);
         known.remember(code);
-        exchange.setProperty(FlowProperties.STORED, code);
+        return code;
     }
 
     /** Turns the image in the body into a putObject with its Content-Type and metadata. */
@@ -94,10 +93,9 @@ public final class CodeStorage {
                 new StoredCode(bucket, key, format.contentType(), image.length, sha256, false));
     }
 
-    /** The putObject succeeded. */
-    public void stored(Exchange exchange) {
-        StoredCode code = (StoredCode) exchange.removeProperty(FlowProperties.PENDING);
+    /** The putObject succeeded: the code it stored. */
+    public StoredCode stored(@ExchangeProperty(FlowProperties.PENDING) StoredCode code) {
         known.remember(code);
-        exchange.setProperty(FlowProperties.STORED, code);
+        return code;
     }
 }

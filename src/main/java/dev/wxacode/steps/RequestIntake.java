@@ -8,7 +8,8 @@ import dev.wxacode.request.InvalidRequestException;
 import dev.wxacode.request.RequestReader;
 import dev.wxacode.request.Violation;
 import dev.wxacode.request.WxacodeRequest;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * First step of the pipeline: reads and validates the body, and settles the request id (the
@@ -23,26 +24,31 @@ public final class RequestIntake {
         this.reader = reader;
     }
 
-    public void read(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<Violation> headerViolations = exchange.getProperty(FlowProperties.HEADER_VIOLATIONS, List.of(), List.class);
+    /**
+     * @param headerViolations what the ingress found broken outside the body (null: nothing)
+     * @param foundId          the request id the ingress found outside the body (a Kafka header), if any
+     * @return the request, its id settled
+     */
+    public WxacodeRequest read(@Body byte[] body,
+                               @ExchangeProperty(FlowProperties.HEADER_VIOLATIONS) List<Violation> headerViolations,
+                               @ExchangeProperty(FlowProperties.REQUEST_ID) String foundId) {
+        List<Violation> outside = headerViolations == null ? List.of() : headerViolations;
         WxacodeRequest request;
         try {
-            request = reader.read(exchange.getMessage().getBody(byte[].class));
+            request = reader.read(body);
         } catch (InvalidRequestException e) {
-            throw headerViolations.isEmpty() ? e : e.after(headerViolations);
+            throw outside.isEmpty() ? e : e.after(outside);
         }
-        if (!headerViolations.isEmpty()) {
-            throw new InvalidRequestException(headerViolations, request.requestId());
+        if (!outside.isEmpty()) {
+            throw new InvalidRequestException(outside, request.requestId());
         }
         String id = request.requestId();
         if (id == null) {
-            id = exchange.getProperty(FlowProperties.REQUEST_ID, String.class);
+            id = foundId;
         }
         if (id == null) {
             id = UUID.randomUUID().toString();
         }
-        exchange.setProperty(FlowProperties.REQUEST_ID, id);
-        exchange.setProperty(FlowProperties.REQUEST, request.withRequestId(id));
+        return request.withRequestId(id);
     }
 }
