@@ -10,7 +10,7 @@ import org.apache.kafka.common.KafkaException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The one place that decides what kind of failure stopped a request (docs/routes.md, "Errors"):
+ * The one place that decides what kind of failure stopped a request (docs/api.md, "Error policy"):
  * both error policies (routes/errors/) ask it, and so does the reply. As Camel matches an
  * onException, the deepest cause decides.
  */
