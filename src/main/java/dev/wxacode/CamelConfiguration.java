@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.AppSettings;
@@ -18,6 +19,10 @@ import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.BrokerPartitionCounts;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.kafka.KafkaOrdering;
+import dev.wxacode.kafka.RecordWindow;
+import dev.wxacode.kafka.WindowCommits;
+import dev.wxacode.kafka.WindowListener;
 import dev.wxacode.kafka.ReplyRouting;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
@@ -38,6 +43,7 @@ import dev.wxacode.store.ObjectTags;
 import dev.wxacode.store.PutObjectSettings;
 import dev.wxacode.store.S3Region;
 import dev.wxacode.store.ServerSideEncryption;
+import dev.wxacode.store.SingleFlight;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.TokenEndpoint;
 import dev.wxacode.token.TokenServiceClient;
@@ -225,6 +231,43 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         camelContext.addService(partitions, true);
         return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
                 new ReplyRouting(replyTopic.trim(), replyTopicsAllowed, partitions), group.trim());
+    }
+
+    /** The Kafka ingress's in-flight window (docs/kafka-concurrency.md); stopped with Camel. */
+    @BindToRegistry("recordWindow")
+    public RecordWindow recordWindow(CamelContext camelContext,
+                                     @PropertyInject("kafka.max-in-flight") int maxInFlight,
+                                     @PropertyInject("kafka.ordering") String ordering,
+                                     @PropertyInject("retry.delay-ms") int rerunDelayMs) throws Exception {
+        RecordWindow window = new RecordWindow(camelContext, "direct:kafka-request", maxInFlight, KafkaOrdering.of(ordering),
+                Duration.ofMillis(rerunDelayMs));
+        camelContext.addService(window, true);
+        return window;
+    }
+
+    @BindToRegistry("windowCommits")
+    public WindowCommits windowCommits(@BeanInject("recordWindow") RecordWindow window) {
+        return new WindowCommits(window);
+    }
+
+    @BindToRegistry("windowListener")
+    public WindowListener windowListener(@BeanInject("recordWindow") RecordWindow window) {
+        return new WindowListener(window);
+    }
+
+    /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */
+    @BindToRegistry("windowHasRoom")
+    public Predicate<Object> windowHasRoom(@BeanInject("recordWindow") RecordWindow window) {
+        return ignored -> window.hasRoom();
+    }
+
+    /**
+     * A follower waits at most this long for its leader, which itself is bounded by the WeChat and S3
+     * timeouts and the retries: a wait this long means something is stuck, and the follower is retried.
+     */
+    @BindToRegistry("singleFlight")
+    public SingleFlight singleFlight() {
+        return new SingleFlight(Duration.ofMinutes(2));
     }
 
     @BindToRegistry("replies")
