@@ -83,6 +83,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
     private Region s3Region;
+    private RecordWindow recordWindow;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -233,32 +234,39 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                 new ReplyRouting(replyTopic.trim(), replyTopicsAllowed, partitions), group.trim());
     }
 
-    /** The Kafka ingress's in-flight window (docs/kafka-concurrency.md); stopped with Camel. */
+    /** The Kafka ingress's in-flight window (docs/kafka-concurrency.md), stopped with Camel. */
     @BindToRegistry("recordWindow")
-    public RecordWindow recordWindow(CamelContext camelContext,
-                                     @PropertyInject("kafka.max-in-flight") int maxInFlight,
-                                     @PropertyInject("kafka.ordering") String ordering,
-                                     @PropertyInject("retry.delay-ms") int rerunDelayMs) throws Exception {
-        RecordWindow window = new RecordWindow(camelContext, "direct:kafka-request", maxInFlight, KafkaOrdering.of(ordering),
-                Duration.ofMillis(rerunDelayMs));
-        camelContext.addService(window, true);
-        return window;
+    public RecordWindow recordWindow(CamelContext camelContext) throws Exception {
+        return window(camelContext);
     }
 
     @BindToRegistry("windowCommits")
-    public WindowCommits windowCommits(@BeanInject("recordWindow") RecordWindow window) {
-        return new WindowCommits(window);
+    public WindowCommits windowCommits(CamelContext camelContext) throws Exception {
+        return new WindowCommits(window(camelContext));
     }
 
     @BindToRegistry("windowListener")
-    public WindowListener windowListener(@BeanInject("recordWindow") RecordWindow window) {
-        return new WindowListener(window);
+    public WindowListener windowListener(CamelContext camelContext) throws Exception {
+        return new WindowListener(window(camelContext));
     }
 
     /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */
     @BindToRegistry("windowHasRoom")
-    public Predicate<Object> windowHasRoom(@BeanInject("recordWindow") RecordWindow window) {
+    public Predicate<Object> windowHasRoom(CamelContext camelContext) throws Exception {
+        RecordWindow window = window(camelContext);
         return ignored -> window.hasRoom();
+    }
+
+    /** Made once for the four beans above, as Camel binds beans that need other beans in no order it promises. */
+    private synchronized RecordWindow window(CamelContext camelContext) throws Exception {
+        if (recordWindow == null) {
+            recordWindow = new RecordWindow(camelContext, "direct:kafka-request",
+                    Integer.parseInt(camelContext.resolvePropertyPlaceholders("{{kafka.max-in-flight}}").trim()),
+                    KafkaOrdering.of(camelContext.resolvePropertyPlaceholders("{{kafka.ordering}}")),
+                    Duration.ofMillis(Long.parseLong(camelContext.resolvePropertyPlaceholders("{{retry.delay-ms}}").trim())));
+            camelContext.addService(recordWindow, true);
+        }
+        return recordWindow;
     }
 
     /**
