@@ -3,6 +3,7 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,9 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.local.LocalStack;
+import dev.wxacode.request.WxacodeRequest;
+import dev.wxacode.store.ObjectKeys;
+import software.amazon.awssdk.core.sync.RequestBody;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +106,43 @@ class SingleFlightTest extends KafkaTestSupport {
         assertEquals(1, generatedBy.size(), "one answer made the object: " + generatedBy);
         assertEquals(1, fileIds.size());
         assertEquals(objectsBefore + 1, objectCount(), "one put");
+    }
+
+    /**
+     * Across instances: another instance stores the same code while this one waits for WeChat. The
+     * put is conditional (If-None-Match: *), S3 refuses it, and the reply names the object already
+     * there, unchanged.
+     */
+    @Test
+    void aCodeStoredMeanwhileByAnotherInstanceIsNotOverwritten() throws Exception {
+        sim().holdCodeCallsAfter(0);
+        String key = new ObjectKeys(LocalStack.APP_ID, "wxacode/").keyFor(
+                WxacodeRequest.unlimited(null, "stored=elsewhere", null, null, null, null, null, null, null));
+        CompletableFuture<Reply> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return post("{\"scene\":\"stored=elsewhere\"}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (sim().heldCalls() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, sim().heldCalls(), "the call is on the wire: nothing stored yet");
+            byte[] theirs = "another instance's image".getBytes(StandardCharsets.UTF_8);
+            s3.putObject(b -> b.bucket(LocalStack.BUCKET).key(key).contentType("image/png")
+                    .metadata(Map.of("sha256", ObjectKeys.sha256Hex(theirs))), RequestBody.fromBytes(theirs));
+            sim().releaseHeldCalls();
+            Reply reply = answer.get();
+            assertEquals(200, reply.status(), reply.body().toString());
+            assertEquals(key, reply.body().path("key").asText());
+            assertTrue(reply.body().path("reused").asBoolean(), "the object stored meanwhile is the answer: " + reply.body());
+            assertEquals(ObjectKeys.sha256Hex(theirs), reply.body().path("sha256").asText());
+            assertEquals(new String(theirs, StandardCharsets.UTF_8), object(key).asUtf8String(), "not overwritten");
+        } finally {
+            sim().releaseHeldCalls();
+        }
     }
 }
