@@ -23,6 +23,7 @@ import dev.wxacode.kafka.KafkaOrdering;
 import dev.wxacode.kafka.RecordWindow;
 import dev.wxacode.kafka.WindowCommits;
 import dev.wxacode.kafka.WindowListener;
+import dev.wxacode.kafka.WindowSubscribeAdapter;
 import dev.wxacode.kafka.ReplyRouting;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
@@ -248,6 +249,12 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("windowListener")
     public WindowListener windowListener(CamelContext camelContext) throws Exception {
         return new WindowListener(window(camelContext));
+    }
+
+    /** Found by camel-kafka under this name: tells the window before partitions are revoked. */
+    @BindToRegistry("subscribeAdapter")
+    public WindowSubscribeAdapter subscribeAdapter(CamelContext camelContext) throws Exception {
+        return new WindowSubscribeAdapter(window(camelContext));
     }
 
     /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */

@@ -1,7 +1,9 @@
 package dev.wxacode.kafka;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -30,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * request route on a worker, up to kafka.max-in-flight records at once in this instance, while the
  * consumer goes on polling.
  *
- * <p>At least once: an offset is committed only up to the lowest unfinished record of its partition
- * ({@link PartitionOffsets}), from the consumer thread after each poll ({@link #afterPoll}, through
- * {@link WindowListener}). camel-kafka itself commits nothing: the route's commit factory is not
+ * <p>At least once: an offset is committed only up to the lowest unfinished record of its partition,
+ * with the records finished beyond it in the commit's metadata ({@link PartitionOffsets}), from the
+ * consumer thread after each poll ({@link #afterPoll}, through {@link WindowListener}) and before
+ * partitions are revoked ({@link #revoked}); the next owner skips the finished ones ({@link #assigned}). camel-kafka itself commits nothing: the route's commit factory is not
  * one of camel-kafka's own ({@link WindowCommits}), so it uses its no-op commit manager, which on
  * revocation, on stop and after a failed record would otherwise commit the last record it handed
  * over, in flight or not.
@@ -51,6 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class RecordWindow extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordWindow.class);
+    /**
+     * How long a revocation waits for the partitions' records in flight: a record takes a WeChat call
+     * and a put, well under a second; far inside the rebalance timeout (max.poll.interval.ms, 5 min).
+     */
+    private static final Duration REVOKE_WAIT = Duration.ofSeconds(3);
 
     private final CamelContext camelContext;
     private final String requestUri;
@@ -106,7 +115,10 @@ public final class RecordWindow extends ServiceSupport {
                 message.getHeader(KafkaConstants.PARTITION, Integer.class));
         long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);
         PartitionOffsets offsets = partitions.computeIfAbsent(partition, p -> new PartitionOffsets());
-        offsets.begin(offset);
+        if (!offsets.begin(offset)) {
+            // finished before the partition changed hands (the last commit lists it): answered already
+            return;
+        }
         inFlight.incrementAndGet();
         Record record = new Record(message.copy(), offsets, offset, keyQueues.keyOf(message.getHeader(KafkaConstants.KEY)));
         keyQueues.submit(record.orderKey, record::run);
@@ -125,9 +137,9 @@ public final class RecordWindow extends ServiceSupport {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
             PartitionOffsets offsets = partitions.get(partition);
-            long at = offsets == null ? -1 : offsets.toCommit();
-            if (at >= 0) {
-                commit.put(partition, new OffsetAndMetadata(at));
+            OffsetAndMetadata at = offsets == null ? null : offsets.toCommit();
+            if (at != null) {
+                commit.put(partition, at);
             }
         }
         if (!commit.isEmpty()) {
@@ -139,11 +151,56 @@ public final class RecordWindow extends ServiceSupport {
             });
         }
         if (inFlight.get() >= maxInFlight) {
-            if (pausedConsumers.add(consumer)) {
-                consumer.pause(consumer.assignment());
-            }
+            // every time: a rebalance may have assigned partitions since the last pause
+            pausedConsumers.add(consumer);
+            consumer.pause(consumer.assignment());
         } else if (pausedConsumers.remove(consumer)) {
             consumer.resume(consumer.paused());
+        }
+    }
+
+    /**
+     * Consumer thread, before partitions go to another consumer (WindowSubscribeAdapter): waits a
+     * while for their records in flight to finish and commits them, so that the next owner does not
+     * redo them; what is still running after that is redone by the next owner (at least once).
+     */
+    void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+        long deadline = System.nanoTime() + REVOKE_WAIT.toNanos();
+        for (TopicPartition partition : revoked) {
+            PartitionOffsets offsets = partitions.get(partition);
+            while (offsets != null && offsets.unfinished() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition partition : revoked) {
+            // forgotten: if it comes back, it starts afresh from the committed offset
+            PartitionOffsets offsets = partitions.remove(partition);
+            OffsetAndMetadata at = offsets == null ? null : offsets.toCommit();
+            if (at != null) {
+                commit.put(partition, at);
+            }
+        }
+        if (!commit.isEmpty()) {
+            try {
+                consumer.commitSync(commit);
+            } catch (RuntimeException e) {
+                LOG.warn("Committing offsets {} of revoked partitions failed: {}", commit, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Consumer thread, when partitions are assigned (WindowSubscribeAdapter): reads their last
+     * commits, whose metadata lists the records finished beyond the committed offset, not to be done again.
+     */
+    void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
+        for (TopicPartition partition : assigned) {
+            partitions.put(partition, new PartitionOffsets(committed.get(partition)));
         }
     }
 

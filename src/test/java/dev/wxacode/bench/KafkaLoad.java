@@ -19,13 +19,22 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Sends requests to the request topic at once and times each reply by its requestId header. */
+/**
+ * Sends requests to the request topic, at once or at a steady rate, and times each reply by its
+ * requestId header from the moment its request was sent.
+ */
 final class KafkaLoad {
 
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     static LoadDriver.Measured drive(String brokers, String requestTopic, String replyTopic, int requests, String prefix)
             throws Exception {
+        return drive(brokers, requestTopic, replyTopic, requests, prefix, 0);
+    }
+
+    /** @param perSecond the offered rate; 0 sends them all at once */
+    static LoadDriver.Measured drive(String brokers, String requestTopic, String replyTopic, int requests, String prefix,
+                                     double perSecond) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long[] latencies = new long[requests];
         try (KafkaConsumer<byte[], byte[]> replies = new KafkaConsumer<>(Map.of(
@@ -47,6 +56,12 @@ final class KafkaLoad {
             long cpuBefore = OS.getProcessCpuTime();
             long started = System.nanoTime();
             for (int i = 0; i < requests; i++) {
+                if (perSecond > 0) {
+                    long due = started + (long) (i * 1e9 / perSecond);
+                    while (System.nanoTime() < due) {
+                        Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000), 0);
+                    }
+                }
                 String id = prefix + i;
                 byte[] body = ("{\"requestId\":\"" + id + "\",\"scene\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
                 sentAt.put(id, System.nanoTime());
