@@ -229,7 +229,12 @@ public final class RecordWindow extends ServiceSupport {
         void run() {
             Exchange work = requestEndpoint.createExchange();
             work.getIn().copyFrom(message);
-            producer.send(requestEndpoint, work);
+            try {
+                producer.send(requestEndpoint, work);
+            } catch (RuntimeException e) {
+                // the route failed to run at all (stopping): as any failure, the record keeps its place
+                work.setException(e);
+            }
             if (work.getException() != null) {
                 if (isRunAllowed()) {
                     // not the record's fault (a permanent failure is handled by the route): it keeps its place
