@@ -144,18 +144,12 @@ class KafkaPipelineTest extends KafkaTestSupport {
         for (int scene = 0; scene < distinct; scene++) {
             allScenes.add("crash=" + scene);
         }
-        Path log = Path.of("target", "test-logs", "forked-app.log");
-        Files.createDirectories(log.getParent());
-        Map<String, String> properties = new HashMap<>(stack.appProperties());
-        properties.put("http.port", Integer.toString(LocalStack.freePort()));
-        // a held call stays one call: not timed out and sent again before the kill
-        properties.put("wechat.response-timeout-ms", "600000");
         Set<String> storedAtKill = new HashSet<>();
         Set<String> heldAtKill;
         List<String> calledBeforeKill;
         int repliesAtKill;
         long objectsAtKill;
-        try (ForkedApp forked = ForkedApp.fromClasspath(properties, log)) {
+        try (ForkedApp forked = forkedAppToKill()) {
             awaitCount(replies, keyStartsWith("k-"), passing);
             awaitCondition(() -> sim().heldCalls() >= 1, "a call held in flight");
             forked.kill();
@@ -235,14 +229,9 @@ class KafkaPipelineTest extends KafkaTestSupport {
         for (int i = 0; i < distinct * copies; i++) {
             send(i % 3, "w-" + i, "{\"scene\":\"window=" + (i % distinct) + "\"}", Map.of());
         }
-        Path log = Path.of("target", "test-logs", "forked-app.log");
-        Files.createDirectories(log.getParent());
-        Map<String, String> properties = new HashMap<>(stack.appProperties());
-        properties.put("http.port", Integer.toString(LocalStack.freePort()));
-        properties.put("wechat.response-timeout-ms", "600000");
         int heldAtKill;
         int repliesAtKill;
-        try (ForkedApp forked = ForkedApp.fromClasspath(properties, log)) {
+        try (ForkedApp forked = forkedAppToKill()) {
             // some requests answered, and the window full of held calls (a third of the scenes at least)
             awaitCondition(() -> sim().heldCalls() >= distinct / 3 && records(replies, keyStartsWith("w-")).size() >= passing / 2,
                     "requests answered and calls held in flight");
@@ -296,6 +285,17 @@ class KafkaPipelineTest extends KafkaTestSupport {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    /** The app in a JVM of its own (same group as the in-process one, which must be stopped), to kill. */
+    private static ForkedApp forkedAppToKill() throws Exception {
+        Path log = Path.of("target", "test-logs", "forked-app.log");
+        Files.createDirectories(log.getParent());
+        Map<String, String> properties = new HashMap<>(stack.appProperties());
+        properties.put("http.port", Integer.toString(LocalStack.freePort()));
+        // a held call stays one call: not timed out and sent again before the kill
+        properties.put("wechat.response-timeout-ms", "600000");
+        return ForkedApp.fromClasspath(properties, log);
+    }
 
     private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
