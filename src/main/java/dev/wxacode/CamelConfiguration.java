@@ -254,7 +254,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     /** Found by camel-kafka under this name: tells the window before partitions are revoked. */
     @BindToRegistry("subscribeAdapter")
     public WindowSubscribeAdapter subscribeAdapter(CamelContext camelContext) throws Exception {
-        return new WindowSubscribeAdapter(window(camelContext));
+        return new WindowSubscribeAdapter(window(camelContext),
+                camelContext.resolvePropertyPlaceholders("{{kafka.request-topic}}").trim());
     }
 
     /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */

@@ -19,14 +19,21 @@ import org.apache.kafka.common.TopicPartition;
 public final class WindowSubscribeAdapter implements SubscribeAdapter {
 
     private final RecordWindow window;
+    private final String requestTopic;
     private final SubscribeAdapter subscription = new DefaultSubscribeAdapter(null, false);
 
-    public WindowSubscribeAdapter(RecordWindow window) {
+    /** @param requestTopic kafka.request-topic: a consumer of any other topic is subscribed as camel-kafka would */
+    public WindowSubscribeAdapter(RecordWindow window, String requestTopic) {
         this.window = window;
+        this.requestTopic = requestTopic;
     }
 
     @Override
     public void subscribe(Consumer<?, ?> consumer, ConsumerRebalanceListener camelListener, TopicInfo topics) {
+        if (topics.isPattern() || !topics.getTopics().contains(requestTopic)) {
+            subscription.subscribe(consumer, camelListener, topics);
+            return;
+        }
         subscription.subscribe(consumer, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
