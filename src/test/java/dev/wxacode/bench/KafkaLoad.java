@@ -36,6 +36,7 @@ final class KafkaLoad {
     static LoadDriver.Measured drive(String brokers, String requestTopic, String replyTopic, int requests, String prefix,
                                      double perSecond) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
         long[] latencies = new long[requests];
         try (KafkaConsumer<byte[], byte[]> replies = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
@@ -63,6 +64,7 @@ final class KafkaLoad {
                     }
                 }
                 String id = prefix + i;
+                sentAtMillis.put(id, System.currentTimeMillis());
                 byte[] body = ("{\"requestId\":\"" + id + "\",\"scene\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
                 sentAt.put(id, System.nanoTime());
                 producer.send(new ProducerRecord<>(requestTopic, id.getBytes(StandardCharsets.UTF_8), body));
@@ -74,9 +76,12 @@ final class KafkaLoad {
             while (received < requests && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> reply : replies.poll(Duration.ofMillis(100))) {
                     Header header = reply.headers().lastHeader("requestId");
-                    Long sent = header == null ? null : sentAt.remove(new String(header.value(), StandardCharsets.UTF_8));
+                    String id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+                    Long sent = id == null ? null : sentAt.remove(id);
                     if (sent != null) {
-                        latencies[received++] = System.nanoTime() - sent;
+                        // the reply's own timestamp (the app's producer, same clock), not when this loop got
+                        // to it: while a steady rate is being sent, replies wait here unread
+                        latencies[received++] = Math.max(0, reply.timestamp() - sentAtMillis.remove(id)) * 1_000_000L;
                         if (!new String(reply.value(), StandardCharsets.UTF_8).contains("\"status\":\"ok\"")) {
                             failures++;
                         }
