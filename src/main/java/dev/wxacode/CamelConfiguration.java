@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.CallPacer;
@@ -15,6 +16,10 @@ import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.kafka.KafkaEnvelopes;
+import dev.wxacode.kafka.RecordWindow;
+import dev.wxacode.kafka.WindowCommits;
+import dev.wxacode.kafka.WindowListener;
+import dev.wxacode.kafka.WindowSubscribeAdapter;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
@@ -32,6 +37,7 @@ import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.store.S3Clients;
+import dev.wxacode.store.SingleFlight;
 import dev.wxacode.token.AccessTokenCache;
 import dev.wxacode.token.AppSettings;
 import dev.wxacode.token.TokenSource;
@@ -53,6 +59,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
     private S3Clients s3;
+    private RecordWindow recordWindow;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -185,6 +192,53 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                                        @PropertyInject("kafka.reply-topics-allowed") String replyTopicsAllowed,
                                        @PropertyInject("kafka.group") String group) throws Exception {
         return KafkaEnvelopes.create(camelContext, correlationHeaders, replyTopic, replyTopicsAllowed, group);
+    }
+
+    /** The Kafka ingress's in-flight window (docs/kafka-concurrency.md), stopped with Camel. */
+    @BindToRegistry("recordWindow")
+    public RecordWindow recordWindow(CamelContext camelContext) throws Exception {
+        return window(camelContext);
+    }
+
+    @BindToRegistry("windowCommits")
+    public WindowCommits windowCommits(CamelContext camelContext) throws Exception {
+        return new WindowCommits(window(camelContext));
+    }
+
+    @BindToRegistry("windowListener")
+    public WindowListener windowListener(CamelContext camelContext) throws Exception {
+        return new WindowListener(window(camelContext));
+    }
+
+    /** Found by camel-kafka under this name: tells the window before partitions are revoked. */
+    @BindToRegistry("subscribeAdapter")
+    public WindowSubscribeAdapter subscribeAdapter(CamelContext camelContext) throws Exception {
+        return new WindowSubscribeAdapter(window(camelContext),
+                camelContext.resolvePropertyPlaceholders("{{kafka.request-topic}}").trim());
+    }
+
+    /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */
+    @BindToRegistry("windowHasRoom")
+    public Predicate<Object> windowHasRoom(CamelContext camelContext) throws Exception {
+        RecordWindow window = window(camelContext);
+        return ignored -> window.hasRoom();
+    }
+
+    /** Made once for the four beans above, as Camel binds beans that need other beans in no order it promises. */
+    private synchronized RecordWindow window(CamelContext camelContext) throws Exception {
+        if (recordWindow == null) {
+            recordWindow = RecordWindow.create(camelContext);
+        }
+        return recordWindow;
+    }
+
+    /**
+     * A follower waits at most this long for its leader, which itself is bounded by the WeChat and S3
+     * timeouts and the retries: a wait this long means something is stuck, and the follower is retried.
+     */
+    @BindToRegistry("singleFlight")
+    public SingleFlight singleFlight() {
+        return new SingleFlight(Duration.ofMinutes(2));
     }
 
     @BindToRegistry("replies")

@@ -89,7 +89,7 @@ public final class Benchmark {
         long started = System.nanoTime();
         LocalKafka kafka = LocalKafka.start("127.0.0.1", LocalStack.freePort(), LocalStack.freePort(), null);
         kafka.createTopics(Map.of("wxacode.requests", 1, "wxacode.replies", 8, "wxacode.requests.dlq", 1,
-                "bench.requests.1", 1, "bench.requests.8", 8));
+                "bench.requests.1", 1, "bench.requests.6", 6));
         LocalStack stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, kafka)
                 .with("http.auth.api-key", KEY)
                 .with("wechat.pace.calls-per-minute", "0");
@@ -146,20 +146,42 @@ public final class Benchmark {
             quota();
         }
         if (only.contains("kafka")) {
-            for (int partitions : new int[] {1, 8}) {
-                startApp(Map.of("kafka.request-topic", "bench.requests." + partitions,
-                        "kafka.consumers", Integer.toString(partitions)));
-                warmUp("service", scene -> post("{\"scene\":\"" + scene + "\"}"));
-                for (int latency : new int[] {0, 100}) {
-                    sim.latency(Duration.ofMillis(latency));
-                    int requests = requests(latency == 0 ? 600 : 100 * partitions);
-                    String topic = "bench.requests." + partitions;
-                    String prefix = "k" + runTag();
-                    measureKafka(partitions, latency, requests, topic, prefix);
-                }
-            }
-            sim.latency(Duration.ZERO);
+            kafka();
         }
+    }
+
+    /**
+     * The Kafka ingress at its defaults (3 consumers, kafka.max-in-flight 64: the in-flight column) on 6 partitions, beside
+     * HTTP at 64 in flight at the same WeChat latency, pacing off; then with pacing at 5000/min; then
+     * the latency of a request, from its send, at a steady offered rate below the quota.
+     */
+    private void kafka() throws Exception {
+        WechatSimulator sim = stack.simulator();
+        String topic = "bench.requests.6";
+        startApp(Map.of("kafka.request-topic", topic));
+        warmUp("service", scene -> post("{\"scene\":\"" + scene + "\"}"));
+        for (int latency : new int[] {100, 300}) {
+            sim.latency(Duration.ofMillis(latency));
+            int requests = requests(latency == 100 ? 3000 : 2000);
+            String tag = runTag();
+            measure("unique over HTTP", "service", 64, latency, requests, i -> post("{\"scene\":\"h" + tag + i + "\"}"));
+            measureKafka("unique over Kafka, 6 partitions, sent at once", 64, latency, requests, topic, "k" + runTag(), 0);
+            notes.add(String.format("Kafka/HTTP at %d ms: %.2f.", latency,
+                    results.get(results.size() - 1).throughput() / results.get(results.size() - 2).throughput()));
+        }
+        sim.latency(Duration.ofMillis(300));
+        measureKafka("unique over Kafka, 6 partitions, 50/s offered", 64, 300, requests(1500), topic, "s" + runTag(), 50);
+        startApp(Map.of("kafka.request-topic", topic, "wechat.pace.calls-per-minute", "5000"));
+        earlierTokenCalls += sim.tokenCalls();
+        sim.reset();
+        sim.latency(Duration.ofMillis(300));
+        measureKafka("unique over Kafka, 6 partitions, pacing 5000/min", 64, 300, requests(4000), topic, "p" + runTag(), 0);
+        int calls = sim.codeCalls();
+        double perMinute = (calls - 1) / (sim.codeCallSpan().toNanos() / 60e9);
+        notes.add(String.format("Kafka with pacing at 5000/min and 300 ms latency: %d getUnlimited calls in %.1f s,"
+                + " %.0f calls/min from one instance.", calls, sim.codeCallSpan().toNanos() / 1e9, perMinute));
+        earlierTokenCalls += sim.tokenCalls();
+        sim.reset();
     }
 
     /**
@@ -217,13 +239,14 @@ public final class Benchmark {
                 app.cpuSeconds() - cpuBefore, m.cpuSeconds(), sim.tokenCalls() - tokens, sim.codeCalls() - codes));
     }
 
-    private void measureKafka(int partitions, int latency, int requests, String topic, String prefix) throws Exception {
+    private void measureKafka(String scenario, int inFlight, int latency, int requests, String topic, String prefix,
+                              double perSecond) throws Exception {
         WechatSimulator sim = stack.simulator();
         int tokens = sim.tokenCalls();
         int codes = sim.codeCalls();
         double cpuBefore = app.cpuSeconds();
-        LoadDriver.Measured m = KafkaLoad.drive(kafka.bootstrapServers(), topic, "wxacode.replies", requests, prefix);
-        results.add(new LoadResult("unique over Kafka (in flight = partitions)", "service", partitions, latency, requests,
+        LoadDriver.Measured m = KafkaLoad.drive(kafka.bootstrapServers(), topic, "wxacode.replies", requests, prefix, perSecond);
+        results.add(new LoadResult(scenario, "service", inFlight, latency, requests,
                 m.failures(), m.seconds(), m.latencies(), app.cpuSeconds() - cpuBefore, m.cpuSeconds(),
                 sim.tokenCalls() - tokens, sim.codeCalls() - codes));
     }

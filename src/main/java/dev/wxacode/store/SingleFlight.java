@@ -1,0 +1,100 @@
+package dev.wxacode.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.wxacode.core.FlowProperties;
+import dev.wxacode.core.StoredCode;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * Identical requests in flight in this instance (the same object key) share one WeChat call and one
+ * S3 put, over HTTP and Kafka alike. The first to find nothing stored leads: it generates and
+ * stores as usual. The others wait for it and answer with its object as a reused one (they made no
+ * call and spent none of the app's limited codes: what "reused" tells a caller), or, if it failed,
+ * fail the same way: a permanent error is the request's own and theirs too; a transient one is
+ * retried by each as usual, and the first retry leads anew. A failure is never remembered.
+ *
+ * <p>The leader's flight ends when its exchange completes (reply sent, or retries spent): a retry of
+ * the leader finds the key led by its own exchange and goes on leading, its followers still waiting.
+ */
+public final class SingleFlight {
+
+    private record Flight(String leader, CompletableFuture<StoredCode> result) {
+    }
+
+    private final Map<String, Flight> flights = new ConcurrentHashMap<>();
+    private final Duration maxWait;
+
+    /** @param maxWait how long a follower waits for its leader before it fails as unavailable (and is retried) */
+    public SingleFlight(Duration maxWait) {
+        this.maxWait = maxWait;
+    }
+
+    /**
+     * Step before generate-unless-found: nothing to do if the object was found; leads the key's
+     * flight, or waits for its leader and answers with what it stored.
+     */
+    public void join(Exchange exchange) throws Exception {
+        if (exchange.getProperty(FlowProperties.STORED) != null) {
+            return;
+        }
+        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
+        Flight mine = new Flight(exchange.getExchangeId(), new CompletableFuture<>());
+        Flight flight = flights.putIfAbsent(key, mine);
+        if (flight == null) {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    land(key, mine, done);
+                }
+            });
+            return;
+        }
+        if (flight.leader().equals(exchange.getExchangeId())) {
+            return;
+        }
+        StoredCode code = await(flight);
+        exchange.setProperty(FlowProperties.STORED,
+                new StoredCode(code.bucket(), code.key(), code.contentType(), code.size(), code.sha256(), true));
+    }
+
+    private StoredCode await(Flight flight) throws Exception {
+        try {
+            return flight.result().get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw failed;
+        } catch (TimeoutException slow) {
+            // transient: retried, and by then the key is stored or led by someone else
+            throw new StorageUnavailableException("an identical request in flight did not finish within " + maxWait);
+        }
+    }
+
+    private void land(String key, Flight flight, Exchange done) {
+        flights.remove(key, flight);
+        StoredCode code = done.getProperty(FlowProperties.STORED, StoredCode.class);
+        if (code != null && !code.reused()) {
+            // stored: whatever failed after the put (the reply) is the leader's own
+            flight.result().complete(code);
+            return;
+        }
+        Exception failure = done.getException() != null ? done.getException()
+                : done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (code != null) {
+            // found after all (another instance stored it): as good as stored
+            flight.result().complete(code);
+        } else {
+            flight.result().completeExceptionally(failure != null ? failure
+                    : new StorageUnavailableException("an identical request in flight ended without an object"));
+        }
+    }
+}
