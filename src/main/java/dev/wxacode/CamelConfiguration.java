@@ -24,6 +24,9 @@ import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.observe.RequestTracking;
 import dev.wxacode.observe.RetryCounter;
+import dev.wxacode.quota.QuotaAlarm;
+import dev.wxacode.quota.QuotaCoordination;
+import dev.wxacode.quota.QuotaShare;
 import dev.wxacode.reply.Replies;
 import dev.wxacode.request.RequestIntake;
 import dev.wxacode.request.RequestReader;
@@ -70,6 +73,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CamelConfiguration.class);
     /** In wechat.token.service.url: replaced by each app's id. */
     private static final String APPID_PLACEHOLDER = "{appid}";
 
@@ -77,6 +81,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
     private Region s3Region;
+    private QuotaShare quotaShare;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -143,6 +148,9 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.service.url") String serviceUrl,
             @PropertyInject("wechat.token.service.api-key") String serviceApiKey,
             @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+            @PropertyInject("wechat.pace.instances") int instances,
+            @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs,
+            @PropertyInject("kafka.enabled") boolean kafkaEnabled,
             @PropertyInject("s3.key-prefix") String keyPrefix,
             @BeanInject("tracing") Tracing tracing) {
         AppSettings settings = AppSettings.of(camelContext.getPropertiesComponent()::resolveProperty, appsFile);
@@ -155,6 +163,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         Duration connectTimeout = Duration.ofMillis(connectTimeoutMs);
         Duration responseTimeout = Duration.ofMillis(responseTimeoutMs);
         List<MiniProgram> programs = new ArrayList<>();
+        QuotaShare share = quotaShare(kafkaEnabled, instances);
         for (String app : apps) {
             String appId = settings.value(app, "id");
             TokenSource source = tokenService
@@ -167,9 +176,68 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                     Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
             // the default app keeps the keys of a single-app deployment; the others get a folder each
             String prefix = WxacodeRequest.DEFAULT_APP.equals(app) ? keyPrefix : keyPrefix + app + "/";
-            programs.add(new MiniProgram(app, appId, tokens, new CallPacer(callsPerMinute), new ObjectKeys(appId, prefix)));
+            programs.add(new MiniProgram(app, appId, tokens, 
+                    // a call waits for a share no longer than the group takes to notice a dead member
+                    new CallPacer(callsPerMinute, share, Duration.ofMillis(sessionTimeoutMs)), new ObjectKeys(appId, prefix)));
         }
         return new MiniPrograms(programs);
+    }
+
+    /**
+     * This instance's part of each app's quota (docs/scaling.md): negotiated through Kafka, one of
+     * wechat.pace.instances, or (a lone instance without Kafka) all of it. Not a bean of its own, as
+     * s3Region.
+     */
+    private synchronized QuotaShare quotaShare(boolean kafkaEnabled, int instances) {
+        if (quotaShare == null) {
+            if (instances < 0) {
+                throw new IllegalArgumentException("wechat.pace.instances must be 0 (shared through Kafka) or more (was " + instances + ")");
+            }
+            quotaShare = instances > 0 ? QuotaShare.oneOf(instances) : kafkaEnabled ? QuotaShare.none() : QuotaShare.whole();
+            metrics.watch(quotaShare);
+        }
+        return quotaShare;
+    }
+
+    /**
+     * With Kafka and no fixed instance count, the instances negotiate their shares in a consumer
+     * group and tell each other of a 45009; otherwise nobody is told.
+     */
+    @BindToRegistry("quotaAlarm")
+    public QuotaAlarm quotaAlarm(CamelContext camelContext,
+                                 @BeanInject("miniPrograms") MiniPrograms programs,
+                                 @PropertyInject("kafka.enabled") boolean kafkaEnabled,
+                                 @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+                                 @PropertyInject("wechat.pace.instances") int instances,
+                                 @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
+                                 @PropertyInject("wechat.pace.coordination.group") String group,
+                                 @PropertyInject("wechat.pace.coordination.topic") String topic,
+                                 @PropertyInject("wechat.pace.coordination.partitions") int partitions,
+                                 @PropertyInject("wechat.pace.coordination.events-topic") String eventsTopic,
+                                 @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs) throws Exception {
+        QuotaShare share = quotaShare(kafkaEnabled, instances);
+        if (!kafkaEnabled || instances > 0 || callsPerMinute == 0) {
+            if (!kafkaEnabled && instances == 0 && callsPerMinute > 0) {
+                LOG.warn("Kafka is off and wechat.pace.instances is 0: this instance paces each app to all of {} calls a minute;"
+                        + " with several instances set wechat.pace.instances to their number", callsPerMinute);
+            }
+            return QuotaAlarm.NONE;
+        }
+        Duration pause = Duration.ofMillis(quotaPauseMs);
+        QuotaCoordination coordination = new QuotaCoordination(() -> kafkaClientProperties(camelContext, false),
+                () -> kafkaClientProperties(camelContext, true), group.trim(), topic.trim(), partitions, eventsTopic.trim(),
+                Duration.ofMillis(sessionTimeoutMs), share, appId -> programs.quotaExceededElsewhere(appId, pause));
+        // started and stopped with Camel; stopping leaves the group, so the others take the share at once
+        camelContext.addService(coordination, true);
+        return coordination;
+    }
+
+    /** The same brokers and security settings as camel-kafka's own clients, read once the component is configured. */
+    private static Properties kafkaClientProperties(CamelContext camelContext, boolean producer) {
+        KafkaConfiguration kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        Properties properties = producer ? kafka.createProducerProperties() : kafka.createConsumerProperties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+        return properties;
     }
 
     @BindToRegistry("tokenReadiness")
@@ -196,8 +264,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("wechatCode")
     public WechatCodeCall wechatCode(@BeanInject("miniPrograms") MiniPrograms programs,
                                      @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
-                                     @PropertyInject("wechat.limited.warn-at") int warnAt) {
-        return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics));
+                                     @PropertyInject("wechat.limited.warn-at") int warnAt,
+                                     @BeanInject("quotaAlarm") QuotaAlarm quotaAlarm) {
+        return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics),
+                quotaAlarm);
     }
 
     @BindToRegistry("codeStorage")
@@ -215,12 +285,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                                        @PropertyInject("kafka.reply-topics-allowed") String replyTopicsAllowed,
                                        @PropertyInject("kafka.group") String group) throws Exception {
         // the same brokers and security settings as camel-kafka's own clients, read once the component is configured
-        BrokerPartitionCounts partitions = new BrokerPartitionCounts(() -> {
-            KafkaConfiguration kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
-            Properties properties = kafka.createProducerProperties();
-            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
-            return properties;
-        }, Duration.ofSeconds(60), Clock.systemUTC());
+        BrokerPartitionCounts partitions = new BrokerPartitionCounts(() -> kafkaClientProperties(camelContext, true),
+                Duration.ofSeconds(60), Clock.systemUTC());
         // stopped with Camel, which closes its admin client
         camelContext.addService(partitions, true);
         return new KafkaEnvelope(Arrays.stream(correlationHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),

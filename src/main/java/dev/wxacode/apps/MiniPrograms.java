@@ -1,5 +1,6 @@
 package dev.wxacode.apps;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,11 @@ public final class MiniPrograms {
 
     public Collection<MiniProgram> all() {
         return byName.values();
+    }
+
+    /** Another instance of the deployment met WeChat's 45009 for this app id: its calls wait here too. */
+    public void quotaExceededElsewhere(String appId, Duration pause) {
+        byName.values().stream().filter(p -> p.appId().equals(appId)).forEach(p -> p.pacer().slowDown(pause));
     }
 
     public MiniProgram of(WxacodeRequest request) {
