@@ -82,6 +82,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private Region s3Region;
     private QuotaShare quotaShare;
+    // set by the quotaAlarm bean, read by wechatCode's: Camel binds beans in no order it promises
+    private volatile QuotaAlarm quotaAlarm = QuotaAlarm.NONE;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -204,7 +206,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
      * group and tell each other of a 45009; otherwise nobody is told.
      */
     @BindToRegistry("quotaAlarm")
-    public QuotaAlarm quotaAlarm(CamelContext camelContext,
+    public synchronized QuotaAlarm quotaAlarm(CamelContext camelContext,
                                  @BeanInject("miniPrograms") MiniPrograms programs,
                                  @PropertyInject("kafka.enabled") boolean kafkaEnabled,
                                  @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
@@ -215,6 +217,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                                  @PropertyInject("wechat.pace.coordination.partitions") int partitions,
                                  @PropertyInject("wechat.pace.coordination.events-topic") String eventsTopic,
                                  @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs) throws Exception {
+        if (quotaAlarm != QuotaAlarm.NONE) {
+            // Camel may call a bean method more than once: one group member per instance, not two
+            return quotaAlarm;
+        }
         QuotaShare share = quotaShare(kafkaEnabled, instances);
         if (!kafkaEnabled || instances > 0 || callsPerMinute == 0) {
             if (!kafkaEnabled && instances == 0 && callsPerMinute > 0) {
@@ -229,6 +235,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                 Duration.ofMillis(sessionTimeoutMs), share, appId -> programs.quotaExceededElsewhere(appId, pause));
         // started and stopped with Camel; stopping leaves the group, so the others take the share at once
         camelContext.addService(coordination, true);
+        quotaAlarm = coordination;
         return coordination;
     }
 
@@ -264,10 +271,9 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("wechatCode")
     public WechatCodeCall wechatCode(@BeanInject("miniPrograms") MiniPrograms programs,
                                      @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
-                                     @PropertyInject("wechat.limited.warn-at") int warnAt,
-                                     @BeanInject("quotaAlarm") QuotaAlarm quotaAlarm) {
+                                     @PropertyInject("wechat.limited.warn-at") int warnAt) {
         return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics),
-                quotaAlarm);
+                appId -> quotaAlarm.quotaExceeded(appId));
     }
 
     @BindToRegistry("codeStorage")
