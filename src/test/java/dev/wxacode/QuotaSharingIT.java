@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Three instances of the packaged jar, as deployed, in one consumer group, share one app's quota:
- * 2400 calls a minute for the deployment against a simulator that refuses the 1201st call in any
- * 30 seconds (the same rate, WeChat's minute scaled down so that the window slides several times
+ * 1800 calls a minute for the deployment against a simulator that refuses the 1201st call in any
+ * 40 seconds (the same rate, WeChat's minute scaled down so that the window slides several times
  * in the run). All requests are published at once, so every instance is saturated; the rate is
  * read from the simulator's arrival times of the calls, in three stretches: 3 instances, 2 after
  * one was killed with SIGKILL and the group handed its share to the others, 3 again after it came
@@ -56,9 +56,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class QuotaSharingIT {
 
     private static final Path JAR = Path.of("target", "wxacode-route.jar");
-    private static final int QUOTA_PER_MINUTE = 2400;
-    private static final Duration WINDOW = Duration.ofSeconds(30);
-    private static final int REQUESTS = 3000;
+    private static final int QUOTA_PER_MINUTE = 1800;
+    private static final Duration WINDOW = Duration.ofSeconds(40);
+    private static final int REQUESTS = 2400;
     private static final int PARTITIONS = 12;
     private static final long PAUSE_MS = 3000;
     private static final String GROUP = "quota-it";
@@ -103,11 +103,15 @@ class QuotaSharingIT {
 
                 awaitShares(instances, 1.0 / 2);
                 long takeover = System.nanoTime();
-                sleepUntil(takeover + seconds(10));
-                double twoRate = rate(sim, takeover + seconds(1), System.nanoTime());
-
+                // it comes back at once; the two keep half each until the group lets it in (a JVM's start)
                 Instance back = start(services, "quota-sharing-app-3-back");
+                List<Instance> two = List.copyOf(instances);
                 instances.add(back);
+                awaitTrue(() -> two.stream().anyMatch(i -> share(i) < 0.5), "the group letting the third instance in");
+                // the share was polled every 50 ms: the last 200 ms may already be at a third
+                long joined = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(200);
+                double twoRate = rate(sim, takeover + seconds(1), joined);
+                assertTrue(joined - takeover > seconds(4), "2 instances for " + (joined - takeover) / 1e9 + " s, too short to measure");
                 back.app().awaitReady(back.managementUrl(), PATIENCE);
                 awaitShares(instances, 1.0 / 3);
                 long rebalanced = System.nanoTime();
@@ -128,13 +132,13 @@ class QuotaSharingIT {
 
                 Set<String> answered = awaitReplies(kafka);
                 List<String> objects = s3.listObjectsV2Paginator(b -> b.bucket(LocalStack.BUCKET)).contents().stream()
-                        .map(S3Object::key).toList();
+                        .map(S3Object::key).filter(key -> !key.endsWith(".readiness")).toList();
                 System.out.printf("quota sharing: %d/min for the deployment (simulator window %d calls in %d s): 3 instances %.1f/min,"
-                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back and rebalanced after %.1f s,"
+                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back at once and rebalanced %.1f s after the takeover,"
                                 + " 3 instances %.1f/min; 45009 from the quota: %d; calls in the 2 s after a 45009 heard by all: %d;"
                                 + " %d requests, %d answered, %d objects, %d code calls%n",
                         QUOTA_PER_MINUTE, QUOTA_PER_MINUTE * WINDOW.toSeconds() / 60, WINDOW.toSeconds(), threeRate,
-                        (takeover - kill) / 1e9, twoRate, (rebalanced - takeover - seconds(10)) / 1e9, threeAgainRate,
+                        (takeover - kill) / 1e9, twoRate, (rebalanced - takeover) / 1e9, threeAgainRate,
                         sim.quotaRefusals(), duringPause, REQUESTS, answered.size(), objects.size(), sim.codeCalls());
 
                 assertEquals(0, sim.quotaRefusals(), "no 45009 from the simulator's quota window");
@@ -183,7 +187,7 @@ class QuotaSharingIT {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (int i = 0; i < REQUESTS; i++) {
                 String id = "q-" + i;
-                producer.send(new ProducerRecord<>(REQUESTS_TOPIC, bytes(id), bytes("{\"requestId\":\"" + id + "\",\"scene\":\"q=" + i + "\"}")));
+                producer.send(new ProducerRecord<>(REQUESTS_TOPIC, bytes(id), bytes("{\"requestId\":\"" + id + "\",\"scene\":\"q=" + i + "\",\"width\":280}")));
             }
             producer.flush();
         }
@@ -235,7 +239,10 @@ class QuotaSharingIT {
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = SHARE.matcher(metrics.body());
             return m.find() ? Double.parseDouble(m.group(1)) : -1;
-        } catch (Exception notAnswering) {
+        } catch (java.io.IOException notAnswering) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
     }

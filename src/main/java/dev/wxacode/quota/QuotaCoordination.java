@@ -192,6 +192,11 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
             }
             List<TopicPartition> events = listener.partitionsFor(eventsTopic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (events.isEmpty()) {
+                // a topic created a moment ago may not be in the metadata yet
+                LOG.info("Quota coordination: {} has no partitions yet (trying again in {} ms)", eventsTopic, RETRY.toMillis());
+                return false;
+            }
             listener.assign(events);
             // only what is announced from now on: an old 45009 says nothing about the quota now
             listener.seekToEnd(events);
