@@ -59,7 +59,7 @@ class QuotaSharingIT {
     private static final int QUOTA_PER_MINUTE = 1800;
     private static final Duration WINDOW = Duration.ofSeconds(40);
     private static final int REQUESTS = 2400;
-    private static final int PARTITIONS = 12;
+    private static final int PARTITIONS = 24;
     private static final long PAUSE_MS = 3000;
     private static final String GROUP = "quota-it";
     private static final String REQUESTS_TOPIC = "quota-it.requests";
@@ -168,7 +168,7 @@ class QuotaSharingIT {
                 Map.entry("KAFKA_REPLY_TOPIC", REPLIES_TOPIC),
                 Map.entry("KAFKA_DLQ_TOPIC", "quota-it.dlq"),
                 // one consumer per request partition while 3 instances run, so each has a third of the load
-                Map.entry("KAFKA_CONSUMERS", "4"),
+                Map.entry("KAFKA_CONSUMERS", "8"),
                 Map.entry("KAFKA_SESSION_TIMEOUT_MS", "6000"),
                 Map.entry("KAFKA_HEARTBEAT_INTERVAL_MS", "1000"),
                 Map.entry("WECHAT_PACE_CALLS_PER_MINUTE", Integer.toString(QUOTA_PER_MINUTE)),

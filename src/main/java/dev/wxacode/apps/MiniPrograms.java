@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.wxacode.request.WxacodeRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The configured mini programs by name; requests were checked against {@link #names()} on the way in. */
 public final class MiniPrograms {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MiniPrograms.class);
 
     private final Map<String, MiniProgram> byName = new LinkedHashMap<>();
 
@@ -28,7 +32,12 @@ public final class MiniPrograms {
 
     /** Another instance of the deployment met WeChat's 45009 for this app id: its calls wait here too. */
     public void quotaExceededElsewhere(String appId, Duration pause) {
-        byName.values().stream().filter(p -> p.appId().equals(appId)).forEach(p -> p.pacer().slowDown(pause));
+        for (MiniProgram program : byName.values()) {
+            if (program.appId().equals(appId)) {
+                program.pacer().slowDown(pause);
+                LOG.info("WeChat answered 45009 (quota) to another instance for app {}: its calls wait {} ms", program.name(), pause.toMillis());
+            }
+        }
     }
 
     public MiniProgram of(WxacodeRequest request) {
