@@ -207,7 +207,6 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
      */
     @BindToRegistry("quotaAlarm")
     public synchronized QuotaAlarm quotaAlarm(CamelContext camelContext,
-                                 @BeanInject("miniPrograms") MiniPrograms programs,
                                  @PropertyInject("kafka.enabled") boolean kafkaEnabled,
                                  @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
                                  @PropertyInject("wechat.pace.instances") int instances,
@@ -232,7 +231,10 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         Duration pause = Duration.ofMillis(quotaPauseMs);
         QuotaCoordination coordination = new QuotaCoordination(() -> kafkaClientProperties(camelContext, false),
                 () -> kafkaClientProperties(camelContext, true), group.trim(), topic.trim(), partitions, eventsTopic.trim(),
-                Duration.ofMillis(sessionTimeoutMs), share, appId -> programs.quotaExceededElsewhere(appId, pause));
+                Duration.ofMillis(sessionTimeoutMs), share,
+                // the bound bean, whose pacers the calls use: Camel may have made more than one of it
+                appId -> camelContext.getRegistry().lookupByNameAndType("miniPrograms", MiniPrograms.class)
+                        .quotaExceededElsewhere(appId, pause));
         // started and stopped with Camel; stopping leaves the group, so the others take the share at once
         camelContext.addService(coordination, true);
         quotaAlarm = coordination;
