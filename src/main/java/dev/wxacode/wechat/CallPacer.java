@@ -30,6 +30,8 @@ public final class CallPacer {
     private final QuotaShare share;
     private final Duration shareWait;
     private final AtomicLong nextSlot = new AtomicLong(Long.MIN_VALUE);
+    /** Calls that reserved their slot before a pause began must not go out during it. */
+    private volatile long pausedUntil = System.nanoTime();
 
     /** All of the quota for this instance. @param callsPerMinute 0 switches pacing off */
     public CallPacer(int callsPerMinute) {
@@ -64,17 +66,18 @@ public final class CallPacer {
             return 0;
         }
         long start = System.nanoTime();
-        long interval = intervalNanos(awaitShare(start));
-        long now = System.nanoTime();
-        long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + interval);
-        long wait = Math.max(slot, now) - now;
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
+        while (true) {
+            long interval = intervalNanos(awaitShare(start));
+            long now = System.nanoTime();
+            long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + interval);
             while (System.nanoTime() < slot) {
                 LockSupport.parkNanos(slot - System.nanoTime());
             }
+            // a pause that began while this call waited (a 45009 here or elsewhere) holds it too: a new slot after it
+            if (System.nanoTime() - pausedUntil >= 0) {
+                return Math.max(slot, now) - start;
+            }
         }
-        return Math.max(slot, now) - start;
     }
 
     /**
@@ -100,6 +103,11 @@ public final class CallPacer {
             return;
         }
         long until = System.nanoTime() + pause.toNanos();
+        synchronized (this) {
+            if (until - pausedUntil > 0) {
+                pausedUntil = until;
+            }
+        }
         nextSlot.getAndUpdate(next -> Math.max(next, until));
     }
 }
