@@ -58,6 +58,8 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -73,7 +75,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CamelConfiguration.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CamelConfiguration.class);
     /** In wechat.token.service.url: replaced by each app's id. */
     private static final String APPID_PLACEHOLDER = "{appid}";
 
@@ -178,9 +180,9 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
                     Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
             // the default app keeps the keys of a single-app deployment; the others get a folder each
             String prefix = WxacodeRequest.DEFAULT_APP.equals(app) ? keyPrefix : keyPrefix + app + "/";
-            programs.add(new MiniProgram(app, appId, tokens, 
-                    // a call waits for a share no longer than the group takes to notice a dead member
-                    new CallPacer(callsPerMinute, share, Duration.ofMillis(sessionTimeoutMs)), new ObjectKeys(appId, prefix)));
+            // a call waits for a share no longer than the group takes to notice a dead member
+            CallPacer pacer = new CallPacer(callsPerMinute, share, Duration.ofMillis(sessionTimeoutMs));
+            programs.add(new MiniProgram(app, appId, tokens, pacer, new ObjectKeys(appId, prefix)));
         }
         return new MiniPrograms(programs);
     }
@@ -206,16 +208,17 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
      * group and tell each other of a 45009; otherwise nobody is told.
      */
     @BindToRegistry("quotaAlarm")
-    public synchronized QuotaAlarm quotaAlarm(CamelContext camelContext,
-                                 @PropertyInject("kafka.enabled") boolean kafkaEnabled,
-                                 @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
-                                 @PropertyInject("wechat.pace.instances") int instances,
-                                 @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
-                                 @PropertyInject("wechat.pace.coordination.group") String group,
-                                 @PropertyInject("wechat.pace.coordination.topic") String topic,
-                                 @PropertyInject("wechat.pace.coordination.partitions") int partitions,
-                                 @PropertyInject("wechat.pace.coordination.events-topic") String eventsTopic,
-                                 @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs) throws Exception {
+    public synchronized QuotaAlarm quotaAlarm(
+            CamelContext camelContext,
+            @PropertyInject("kafka.enabled") boolean kafkaEnabled,
+            @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+            @PropertyInject("wechat.pace.instances") int instances,
+            @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
+            @PropertyInject("wechat.pace.coordination.group") String group,
+            @PropertyInject("wechat.pace.coordination.topic") String topic,
+            @PropertyInject("wechat.pace.coordination.partitions") int partitions,
+            @PropertyInject("wechat.pace.coordination.events-topic") String eventsTopic,
+            @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs) throws Exception {
         if (quotaAlarm != QuotaAlarm.NONE) {
             // Camel may call a bean method more than once: one group member per instance, not two
             return quotaAlarm;
