@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * 1200 calls a minute for the deployment against a simulator that refuses the 901st call in any
  * 45 seconds (the same rate: WeChat's minute scaled down so that the window slides in the run, and
  * a rate that 3 cold JVMs, the simulator's drawing, S3 and the broker keep up with on 2 cores). The
- * pacer's 1 % headroom is 9 calls of the window, which leaves about 300 ms of jitter. All requests are published at once, so every instance is saturated; the rate is
- * read from the simulator's arrival times of the calls, in three stretches: 3 instances, 2 after
+ * pacer's 1 % headroom is 9 calls of the window, which leaves about 300 ms of jitter. All requests
+ * are published at once, so every instance is saturated; the rate is read from the simulator's
+ * arrival times of the calls, in three stretches: 3 instances, 2 after
  * one was killed with SIGKILL and the group handed its share to the others, 3 again after it came
  * back. Then one instance meets a 45009 and the whole deployment pauses. Group session timeouts of
  * 6 s (the broker's minimum) for both groups, so the takeover comes within seconds.
