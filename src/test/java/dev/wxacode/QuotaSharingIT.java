@@ -48,8 +48,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * 1200 calls a minute for the deployment against a simulator that refuses the 901st call in any
  * 45 seconds (the same rate: WeChat's minute scaled down so that the window slides in the run, and
  * a rate that 3 cold JVMs, the simulator's drawing, S3 and the broker keep up with on 2 cores). The
- * pacer's 1 % headroom is 9 calls of the window, which leaves about 300 ms of jitter. Requests are
- * published as the calls go, 400 (20 s of work) waiting at any time, so every instance is saturated; the rate is read from the simulator's
+ * pacer's 1 % headroom is 9 calls of the window, which leaves about 300 ms of jitter. All requests
+ * are published at once, so every instance is saturated; the rate is read from the simulator's
  * arrival times of the calls, in three stretches: 3 instances, 2 after
  * one was killed with SIGKILL and the group handed its share to the others, 3 again after it came
  * back. Then one instance meets a 45009 and the whole deployment pauses. Group session timeouts of
@@ -60,8 +60,7 @@ class QuotaSharingIT {
     private static final Path JAR = Path.of("target", "wxacode-route.jar");
     private static final int QUOTA_PER_MINUTE = 1200;
     private static final Duration WINDOW = Duration.ofSeconds(45);
-    /** Requests waiting at any time, 20 s of work at the quota: every instance stays saturated, and the end drains in 20 s. */
-    private static final int BACKLOG = 400;
+    private static final int REQUESTS = 2400;
     private static final int PARTITIONS = 48;
     private static final long PAUSE_MS = 3000;
     private static final String GROUP = "quota-it";
@@ -84,7 +83,6 @@ class QuotaSharingIT {
              S3Client s3 = services.s3().client()) {
             WechatSimulator sim = services.simulator();
             List<Instance> instances = new ArrayList<>();
-            Feeder feeder = new Feeder();
             try {
                 for (int i = 1; i <= 3; i++) {
                     instances.add(start(services, "quota-sharing-app-" + i));
@@ -95,7 +93,7 @@ class QuotaSharingIT {
                 awaitShares(instances, 1.0 / 3);
                 sim.reset();
                 sim.enforceQuota(QUOTA_PER_MINUTE * (int) WINDOW.toSeconds() / 60, WINDOW);
-                feeder.start(kafka, sim);
+                publishRequests(kafka);
 
                 awaitTrue(() -> sim.codeCalls() > 0, "a first call");
                 long first = sim.codeCallTimes().get(0);
@@ -135,9 +133,8 @@ class QuotaSharingIT {
                         .filter(t -> t > refused + seconds(1) && t < refused + TimeUnit.MILLISECONDS.toNanos(PAUSE_MS))
                         .count();
                 long pauseStart = refused + seconds(1);
-                int requests = feeder.stop();
 
-                Set<String> answered = awaitReplies(kafka, requests);
+                Set<String> answered = awaitReplies(kafka);
                 List<String> objects = s3.listObjectsV2Paginator(b -> b.bucket(LocalStack.BUCKET)).contents().stream()
                         .map(S3Object::key).filter(key -> !key.endsWith(".readiness")).toList();
                 System.out.printf("quota sharing: %d/min for the deployment (simulator window %d calls in %d s): 3 instances %.1f/min,"
@@ -146,18 +143,17 @@ class QuotaSharingIT {
                                 + " %d requests, %d answered, %d objects, %d code calls%n",
                         QUOTA_PER_MINUTE, QUOTA_PER_MINUTE * WINDOW.toSeconds() / 60, WINDOW.toSeconds(), threeRate,
                         (takeover - kill) / 1e9, twoRate, (rebalanced - takeover) / 1e9, threeAgainRate,
-                        sim.quotaRefusals(), duringPause, requests, answered.size(), objects.size(), sim.codeCalls());
+                        sim.quotaRefusals(), duringPause, REQUESTS, answered.size(), objects.size(), sim.codeCalls());
 
                 assertEquals(0, sim.quotaRefusals(), "no 45009 from the simulator's quota window");
                 assertWithin2PercentBelow(threeRate, "3 instances");
                 assertWithin2PercentBelow(twoRate, "2 instances after the third was killed");
                 assertWithin2PercentBelow(threeAgainRate, "3 instances after the killed one came back");
                 assertTrue(pauseStart > 0 && duringPause == 0, duringPause + " calls while the deployment should pause after a 45009");
-                assertTrue(requests >= 1000, requests + " requests");
-                assertEquals(requests, answered.size(), "every request answered ok");
-                assertEquals(requests, objects.size(), "exactly one object per distinct request");
+                assertEquals(REQUESTS, answered.size(), "every request answered ok");
+                assertEquals(REQUESTS, objects.size(), "exactly one object per distinct request");
+                assertEquals(REQUESTS, new HashSet<>(objects).size());
             } finally {
-                feeder.stop();
                 for (Instance instance : instances) {
                     instance.app().stop();
                 }
@@ -189,50 +185,22 @@ class QuotaSharingIT {
         return new Instance(app, "http://127.0.0.1:" + managementPort);
     }
 
-    /** Publishes requests as the calls go, so that {@link #BACKLOG} wait at any time, until stopped. */
-    private static final class Feeder {
-
-        private volatile boolean running;
-        private Thread thread;
-        private int published;
-
-        void start(LocalKafka kafka, WechatSimulator sim) {
-            running = true;
-            thread = new Thread(() -> {
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-                    while (running) {
-                        while (published - sim.codeCalls() < BACKLOG) {
-                            String id = "q-" + published;
-                            producer.send(new ProducerRecord<>(REQUESTS_TOPIC, bytes(id),
-                                    bytes("{\"requestId\":\"" + id + "\",\"scene\":\"q=" + published + "\",\"width\":280}")));
-                            published++;
-                        }
-                        producer.flush();
-                        Thread.sleep(200);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "quota-it-feeder");
-            thread.start();
-        }
-
-        /** @return how many requests were published */
-        int stop() throws InterruptedException {
-            running = false;
-            if (thread != null) {
-                thread.join();
+    private static void publishRequests(LocalKafka kafka) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (int i = 0; i < REQUESTS; i++) {
+                String id = "q-" + i;
+                producer.send(new ProducerRecord<>(REQUESTS_TOPIC, bytes(id), bytes("{\"requestId\":\"" + id + "\",\"scene\":\"q=" + i + "\",\"width\":280}")));
             }
-            return published;
+            producer.flush();
         }
     }
 
     /** The request ids answered ok on the reply topic, once all are there (or the patience is over). */
-    private static Set<String> awaitReplies(LocalKafka kafka, int requests) throws Exception {
+    private static Set<String> awaitReplies(LocalKafka kafka) throws Exception {
         Set<String> ok = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -243,7 +211,7 @@ class QuotaSharingIT {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (ok.size() < requests && System.nanoTime() < deadline) {
+            while (ok.size() < REQUESTS && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> reply : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode body = JSON.readTree(reply.value());
                     if ("ok".equals(body.path("status").asText())) {
