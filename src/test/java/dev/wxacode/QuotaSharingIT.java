@@ -140,7 +140,7 @@ class QuotaSharingIT {
                 List<String> objects = s3.listObjectsV2Paginator(b -> b.bucket(LocalStack.BUCKET)).contents().stream()
                         .map(S3Object::key).filter(key -> !key.endsWith(".readiness")).toList();
                 System.out.printf("quota sharing: %d/min for the deployment (simulator window %d calls in %d s): 3 instances %.1f/min,"
-                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back at once and rebalanced %.1f s after the takeover,"
+                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back 3 s after it and rebalanced %.1f s after the takeover,"
                                 + " 3 instances %.1f/min; 45009 from the quota: %d; calls in the 2 s after a 45009 heard by all: %d;"
                                 + " %d requests, %d answered, %d objects, %d code calls%n",
                         QUOTA_PER_MINUTE, QUOTA_PER_MINUTE * WINDOW.toSeconds() / 60, WINDOW.toSeconds(), threeRate,
