@@ -15,6 +15,7 @@ import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.ApiKeys;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaEnvelope;
+import dev.wxacode.kafka.KafkaClientProperties;
 import dev.wxacode.kafka.KafkaEnvelopes;
 import dev.wxacode.kafka.RecordWindow;
 import dev.wxacode.kafka.WindowCommits;
@@ -24,6 +25,9 @@ import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
 import dev.wxacode.observe.RetryCounter;
+import dev.wxacode.quota.QuotaAlarm;
+import dev.wxacode.quota.QuotaCoordination;
+import dev.wxacode.quota.QuotaShare;
 import dev.wxacode.request.RequestReader;
 import dev.wxacode.steps.CodeStorage;
 import dev.wxacode.steps.Failures;
@@ -50,16 +54,23 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.model.Model;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Every bean the routes use, built from application.properties (each value overridable by environment). */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelConfiguration.class);
 
     private final ObjectMapper mapper = new ObjectMapper();
     // a field, as the mapper: Camel binds the methods with injected beans in no order it promises
     private final PipelineMetrics metrics = new PipelineMetrics();
     private S3Clients s3;
     private RecordWindow recordWindow;
+    private QuotaShare quotaShare;
+    // set by the quotaAlarm bean, read by wechatCode's: Camel binds beans in no order it promises
+    private volatile QuotaAlarm quotaAlarm = QuotaAlarm.NONE;
 
     /**
      * Hands the service's metrics the registry camel-micrometer-prometheus made and serves at
@@ -132,6 +143,9 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             @PropertyInject("wechat.token.service.url") String serviceUrl,
             @PropertyInject("wechat.token.service.api-key") String serviceApiKey,
             @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+            @PropertyInject("wechat.pace.instances") int instances,
+            @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs,
+            @PropertyInject("kafka.enabled") boolean kafkaEnabled,
             @PropertyInject("s3.key-prefix") String keyPrefix,
             @BeanInject("tracing") Tracing tracing) {
         AppSettings settings = AppSettings.of(camelContext.getPropertiesComponent()::resolveProperty, appsFile);
@@ -139,14 +153,74 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         TokenSources sources = new TokenSources(mapper, baseUrl, endpoint, serviceUrl, serviceApiKey, Duration.ofMillis(connectTimeoutMs),
                 Duration.ofMillis(responseTimeoutMs), tracing.tokenRequestHeaders(), apps);
         List<MiniProgram> programs = new ArrayList<>();
+        QuotaShare share = quotaShare(kafkaEnabled, instances);
         for (String app : apps) {
             String appId = settings.value(app, "id");
             TokenSource source = tracing.traced(sources.forApp(app, appId, () -> settings.value(app, "secret")), app, sources.name());
             AccessTokenCache tokens = new AccessTokenCache(new CountedTokenSource(app, source, metrics), Clock.systemUTC(),
                     Duration.ofSeconds(marginSeconds), Duration.ofSeconds(holdSeconds));
-            programs.add(new MiniProgram(app, appId, tokens, new CallPacer(callsPerMinute), ObjectKeys.forApp(app, appId, keyPrefix)));
+            // a call waits for a share no longer than the group takes to notice a dead member
+            CallPacer pacer = new CallPacer(callsPerMinute, share, Duration.ofMillis(sessionTimeoutMs));
+            programs.add(new MiniProgram(app, appId, tokens, pacer, ObjectKeys.forApp(app, appId, keyPrefix)));
         }
         return new MiniPrograms(programs);
+    }
+
+    /**
+     * This instance's part of each app's quota (docs/scaling.md): negotiated through Kafka, one of
+     * wechat.pace.instances, or (a lone instance without Kafka) all of it. Not a bean of its own, as
+     * s3Region.
+     */
+    private synchronized QuotaShare quotaShare(boolean kafkaEnabled, int instances) {
+        if (quotaShare == null) {
+            if (instances < 0) {
+                throw new IllegalArgumentException("wechat.pace.instances must be 0 (shared through Kafka) or more (was " + instances + ")");
+            }
+            quotaShare = instances > 0 ? QuotaShare.oneOf(instances) : kafkaEnabled ? QuotaShare.none() : QuotaShare.whole();
+            metrics.watch(quotaShare);
+        }
+        return quotaShare;
+    }
+
+    /**
+     * With Kafka and no fixed instance count, the instances negotiate their shares in a consumer
+     * group and tell each other of a 45009; otherwise nobody is told.
+     */
+    @BindToRegistry("quotaAlarm")
+    public synchronized QuotaAlarm quotaAlarm(
+            CamelContext camelContext,
+            @PropertyInject("kafka.enabled") boolean kafkaEnabled,
+            @PropertyInject("wechat.pace.calls-per-minute") int callsPerMinute,
+            @PropertyInject("wechat.pace.instances") int instances,
+            @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
+            @PropertyInject("wechat.pace.coordination.group") String group,
+            @PropertyInject("wechat.pace.coordination.topic") String topic,
+            @PropertyInject("wechat.pace.coordination.partitions") int partitions,
+            @PropertyInject("wechat.pace.coordination.events-topic") String eventsTopic,
+            @PropertyInject("wechat.pace.coordination.session-timeout-ms") int sessionTimeoutMs) throws Exception {
+        if (quotaAlarm != QuotaAlarm.NONE) {
+            // Camel may call a bean method more than once: one group member per instance, not two
+            return quotaAlarm;
+        }
+        QuotaShare share = quotaShare(kafkaEnabled, instances);
+        if (!kafkaEnabled || instances > 0 || callsPerMinute == 0) {
+            if (!kafkaEnabled && instances == 0 && callsPerMinute > 0) {
+                LOG.warn("Kafka is off and wechat.pace.instances is 0: this instance paces each app to all of {} calls a minute;"
+                        + " with several instances set wechat.pace.instances to their number", callsPerMinute);
+            }
+            return QuotaAlarm.NONE;
+        }
+        Duration pause = Duration.ofMillis(quotaPauseMs);
+        QuotaCoordination coordination = new QuotaCoordination(() -> KafkaClientProperties.consumer(camelContext),
+                () -> KafkaClientProperties.producer(camelContext), group.trim(), topic.trim(), partitions, eventsTopic.trim(),
+                Duration.ofMillis(sessionTimeoutMs), share,
+                // the bound bean, whose pacers the calls use: Camel may have made more than one of it
+                appId -> camelContext.getRegistry().lookupByNameAndType("miniPrograms", MiniPrograms.class)
+                        .quotaExceededElsewhere(appId, pause));
+        // started and stopped with Camel; stopping leaves the group, so the others take the share at once
+        camelContext.addService(coordination, true);
+        quotaAlarm = coordination;
+        return coordination;
     }
 
     @BindToRegistry("tokenReadiness")
@@ -174,7 +248,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     public WechatCodeCall wechatCode(@BeanInject("miniPrograms") MiniPrograms programs,
                                      @PropertyInject("wechat.pace.quota-pause-ms") int quotaPauseMs,
                                      @PropertyInject("wechat.limited.warn-at") int warnAt) {
-        return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics));
+        return new WechatCodeCall(programs, Duration.ofMillis(quotaPauseMs), mapper, metrics, new LimitedCodeUsage(warnAt, metrics),
+                appId -> quotaAlarm.quotaExceeded(appId));
     }
 
     @BindToRegistry("codeStorage")

@@ -58,6 +58,9 @@ final class SecretsSearch {
     record ForkingTest(String reportClass, String method) {
     }
 
+    private static final ForkingTest QUOTA_SHARING = new ForkingTest("dev.wxacode.QuotaSharingIT",
+            "threeInstancesShareTheQuotaAndTakeOverTheShareOfOneKilled");
+
     static final Map<String, ForkingTest> FORKED_APP_LOGS = Map.of(
             "target/test-logs/json-log-1-app.log", new ForkingTest("dev.wxacode.JsonLogTest", "everyLineIsAJsonObjectAndTheRequestLineIsAmongThem"),
             "target/test-logs/json-log-2-app.log", new ForkingTest("dev.wxacode.JsonLogTest", "theRequestLineNamesItsTrace"),
@@ -65,7 +68,11 @@ final class SecretsSearch {
                     "aCrashMidBatchLosesNoRequestDuplicatesNoObjectAndRedoesOnlyTheCallsInFlight"),
             "target/test-logs/secrets-forked-app.log", new ForkingTest("dev.wxacode.SecretsStayOutOfLogsTest", "noLogLineAndNoReplyCarriesASecretOrAToken"),
             "target/test-logs/packaged-jar-app.log", new ForkingTest("dev.wxacode.PackagedJarIT", "theJarServesHttpAndKafkaAndStopsOnSigterm"),
-            "target/test-logs/edge-attack-app.log", new ForkingTest("dev.wxacode.EdgeAttackIT", "validCallersAreServedWhileAnonymousUploadsAndHalfOpenConnectionsAreCut"));
+            "target/test-logs/edge-attack-app.log", new ForkingTest("dev.wxacode.EdgeAttackIT", "validCallersAreServedWhileAnonymousUploadsAndHalfOpenConnectionsAreCut"),
+            "target/test-logs/quota-sharing-app-1.log", QUOTA_SHARING,
+            "target/test-logs/quota-sharing-app-2.log", QUOTA_SHARING,
+            "target/test-logs/quota-sharing-app-3.log", QUOTA_SHARING,
+            "target/test-logs/quota-sharing-app-3-back.log", QUOTA_SHARING);
 
     /**
      * The last line Camel's context logs as it stops, on the app's main thread before the JVM ends.

@@ -81,6 +81,7 @@ final class TestSecrets {
         all.put("central-token-service-key-7c1e", "TokenServiceTest.SERVICE_KEY: the token service's API key");
         // API keys, some from an API-key file (http.auth.api-keys-file)
         all.put("it-api-key-3d9a51c07e", "PackagedJarIT.API_KEY");
+        all.put("quota-it-api-key-51c0e7", "QuotaSharingIT.API_KEY");
         all.put("attack-it-key-51c9e0", "EdgeAttackIT.API_KEY");
         all.put("bench-api-key", "Benchmark.KEY");
         all.put("old-key-1111", "HttpAccessTest: an API-key file's key");

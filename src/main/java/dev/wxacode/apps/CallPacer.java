@@ -5,11 +5,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.wxacode.core.WechatUnavailableException;
+import dev.wxacode.quota.QuotaShare;
+
 /**
- * Spaces getUnlimited calls evenly so that this instance stays within its share of WeChat's quota
+ * Spaces an app's code calls evenly so that this instance stays within its share of WeChat's quota
  * (5000 calls a minute per app, 45009 beyond it). Each caller reserves the next free slot and
  * waits for it, so a burst of requests turns into a steady stream instead of a wall of 45009s.
  * An idle pacer lets the next call through at once; it never saves up unused slots for a burst.
+ *
+ * <p>The share ({@link QuotaShare}) is read at every call, so a change (an instance joined or left
+ * the deployment) applies from the next call on. An instance without a share waits for one.
  *
  * <p>Calls are spaced 1 % wider than the configured rate gives: calls spaced exactly at the quota
  * arrive at WeChat with network jitter, and a call delayed a little more than the one after it puts
@@ -19,41 +25,90 @@ import java.util.concurrent.locks.LockSupport;
 public final class CallPacer {
 
     private static final double HEADROOM = 0.99;
+    private static final long SHARE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final long intervalNanos;
+    private final int callsPerMinute;
+    private final QuotaShare share;
+    private final Duration shareWait;
     private final AtomicLong nextSlot = new AtomicLong(Long.MIN_VALUE);
+    /** Calls that reserved their slot before a pause began must not go out during it. */
+    private volatile long pausedUntil = System.nanoTime();
 
-    /** @param callsPerMinute 0 switches pacing off */
+    /** All of the quota for this instance. @param callsPerMinute 0 switches pacing off */
     public CallPacer(int callsPerMinute) {
+        this(callsPerMinute, QuotaShare.whole(), Duration.ZERO);
+    }
+
+    /**
+     * @param callsPerMinute the app's quota for the whole deployment; 0 switches pacing off
+     * @param share          this instance's part of it
+     * @param shareWait      how long a call waits for a share before it fails as unavailable (retried later)
+     */
+    public CallPacer(int callsPerMinute, QuotaShare share, Duration shareWait) {
         if (callsPerMinute < 0) {
             throw new IllegalArgumentException("wechat.pace.calls-per-minute must be 0 (off) or more (was " + callsPerMinute + ")");
         }
-        this.intervalNanos = callsPerMinute == 0 ? 0 : Math.round(TimeUnit.MINUTES.toNanos(1) / (callsPerMinute * HEADROOM));
+        this.callsPerMinute = callsPerMinute;
+        this.share = share;
+        this.shareWait = shareWait;
+    }
+
+    /** The spacing of calls at a share of the quota; 0 when pacing is off. */
+    long intervalNanos(double fraction) {
+        if (callsPerMinute == 0) {
+            return 0;
+        }
+        return Math.round(TimeUnit.MINUTES.toNanos(1) / (callsPerMinute * fraction * HEADROOM));
     }
 
     /** Waits for this call's slot; returns how long it waited, in nanoseconds. */
     public long awaitSlot() {
-        if (intervalNanos == 0) {
+        if (callsPerMinute == 0) {
             return 0;
         }
-        long now = System.nanoTime();
-        long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + intervalNanos);
-        long wait = Math.max(slot, now) - now;
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
+        long start = System.nanoTime();
+        while (true) {
+            long interval = intervalNanos(awaitShare(start));
+            long now = System.nanoTime();
+            long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + interval);
             while (System.nanoTime() < slot) {
                 LockSupport.parkNanos(slot - System.nanoTime());
             }
+            // a pause that began while this call waited (a 45009 here or elsewhere) holds it too: a new slot after it
+            if (System.nanoTime() - pausedUntil >= 0) {
+                return Math.max(slot, now) - start;
+            }
         }
-        return wait;
     }
 
-    /** WeChat said 45009 anyway (another instance, another client of the same app): everyone waits a while. */
+    /**
+     * An instance that holds no part of the quota (starting, or between a revocation and its next
+     * assignment) must not call: it checks every 10 ms, the share changes a few times a day.
+     */
+    private double awaitShare(long start) {
+        double fraction = share.fraction();
+        while (fraction == 0) {
+            if (System.nanoTime() - start >= shareWait.toNanos()) {
+                throw WechatUnavailableException.unavailable("WeChat's code API",
+                        "this instance holds no share of the app's quota yet (" + share + " coordination partitions)");
+            }
+            LockSupport.parkNanos(SHARE_CHECK_NANOS);
+            fraction = share.fraction();
+        }
+        return fraction;
+    }
+
+    /** WeChat said 45009 anyway (another client of the same app, or the deployment told us): everyone waits a while. */
     public void slowDown(Duration pause) {
-        if (intervalNanos == 0) {
+        if (callsPerMinute == 0) {
             return;
         }
         long until = System.nanoTime() + pause.toNanos();
+        synchronized (this) {
+            if (until - pausedUntil > 0) {
+                pausedUntil = until;
+            }
+        }
         nextSlot.getAndUpdate(next -> Math.max(next, until));
     }
 }

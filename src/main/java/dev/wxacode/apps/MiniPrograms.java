@@ -1,5 +1,6 @@
 package dev.wxacode.apps;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,9 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.wxacode.request.WxacodeRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The configured mini programs by name; requests were checked against {@link #names()} on the way in. */
 public final class MiniPrograms {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MiniPrograms.class);
 
     private final Map<String, MiniProgram> byName = new LinkedHashMap<>();
 
@@ -23,6 +28,16 @@ public final class MiniPrograms {
 
     public Collection<MiniProgram> all() {
         return byName.values();
+    }
+
+    /** Another instance of the deployment met WeChat's 45009 for this app id: its calls wait here too. */
+    public void quotaExceededElsewhere(String appId, Duration pause) {
+        for (MiniProgram program : byName.values()) {
+            if (program.appId().equals(appId)) {
+                program.pacer().slowDown(pause);
+                LOG.info("WeChat answered 45009 (quota) to another instance for app {}: its calls wait {} ms", program.name(), pause.toMillis());
+            }
+        }
     }
 
     public MiniProgram of(WxacodeRequest request) {

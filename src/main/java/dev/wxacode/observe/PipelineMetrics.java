@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.wxacode.quota.QuotaShare;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -28,6 +30,7 @@ public final class PipelineMetrics {
     private final Map<String, AtomicInteger> limitedUsed = new ConcurrentHashMap<>();
     private volatile Supplier<MeterRegistry> source = () -> null;
     private volatile MeterRegistry registry;
+    private volatile QuotaShare share;
 
     /**
      * The registry is Camel's, made while the context is configured, after the beans that count
@@ -53,12 +56,27 @@ public final class PipelineMetrics {
                     for (String ingress : INGRESSES) {
                         inFlight.put(ingress, chosen.gauge("wxacode.requests.in.flight", Tags.of("ingress", ingress), new AtomicInteger()));
                     }
+                    QuotaShare watched = share;
+                    if (watched != null) {
+                        Gauge.builder("wxacode.pace.share", watched, QuotaShare::fraction)
+                                .description("This instance's part of each app's wechat.pace.calls-per-minute (0 to 1)")
+                                .register(chosen);
+                    }
                     registry = chosen;
                 }
                 current = registry;
             }
         }
         return current;
+    }
+
+    /**
+     * Shows the share as wxacode_pace_share from the first change on (the registry exists by then:
+     * shares change once Camel has started).
+     */
+    public void watch(QuotaShare share) {
+        this.share = share;
+        share.onChange(this::registry);
     }
 
     public void requestStarted(String ingress) {

@@ -21,6 +21,7 @@ import dev.wxacode.core.MessageHeaders;
 import dev.wxacode.core.WechatUnavailableException;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
+import dev.wxacode.quota.QuotaAlarm;
 import dev.wxacode.request.LineColor;
 import dev.wxacode.request.RequestField;
 import dev.wxacode.request.WxacodeRequest;
@@ -47,14 +48,16 @@ public final class WechatCodeCall {
     private final ObjectMapper mapper;
     private final PipelineMetrics metrics;
     private final LimitedCodeUsage limitedUsage;
+    private final QuotaAlarm quotaAlarm;
 
     public WechatCodeCall(MiniPrograms programs, Duration quotaPause, ObjectMapper mapper, PipelineMetrics metrics,
-                          LimitedCodeUsage limitedUsage) {
+                          LimitedCodeUsage limitedUsage, QuotaAlarm quotaAlarm) {
         this.programs = programs;
         this.quotaPause = quotaPause;
         this.mapper = mapper;
         this.metrics = metrics;
         this.limitedUsage = limitedUsage;
+        this.quotaAlarm = quotaAlarm;
     }
 
     /**
@@ -146,6 +149,8 @@ public final class WechatCodeCall {
             case TRANSIENT -> {
                 if (errcode == QUOTA_EXCEEDED) {
                     program.pacer().slowDown(quotaPause);
+                    // the quota is the app's, not this instance's: the whole deployment pauses
+                    quotaAlarm.quotaExceeded(program.appId());
                 }
                 throw WechatUnavailableException.busy(what, errcode, errmsg);
             }

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * table; the ratio column (service/raw throughput) is what holds on a noisy machine.
  * <p>
  * BENCH_SCALE scales the request counts and the quota run's 2 minutes (1.0 = the documented run);
- * BENCH_ONLY picks scenarios (http, reuse, quota, kafka); BENCH_APP_JVM_OPTS replaces the app's JVM
+ * BENCH_ONLY picks scenarios (http, reuse, quota, shared, kafka); BENCH_APP_JVM_OPTS replaces the app's JVM
  * options; BENCH_JFR=1 records a profile of the app into target/bench-app.jfr.
  */
 public final class Benchmark {
@@ -76,7 +76,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         double scale = Double.parseDouble(System.getenv().getOrDefault("BENCH_SCALE", "1.0"));
-        Set<String> only = Set.of(System.getenv().getOrDefault("BENCH_ONLY", "http,reuse,quota,kafka").split(","));
+        Set<String> only = Set.of(System.getenv().getOrDefault("BENCH_ONLY", "http,reuse,quota,shared,kafka").split(","));
         List<String> jvmOptions = new ArrayList<>(Arrays.asList(
                 System.getenv().getOrDefault("BENCH_APP_JVM_OPTS", APP_JVM_OPTIONS).trim().split("\\s+")));
         if ("1".equals(System.getenv("BENCH_JFR"))) {
@@ -144,6 +144,12 @@ public final class Benchmark {
         }
         if (only.contains("quota")) {
             quota();
+        }
+        if (only.contains("shared")) {
+            stopApp();
+            for (int instances : new int[] {1, 3}) {
+                sharedQuota(instances);
+            }
         }
         if (only.contains("kafka")) {
             kafka();
@@ -224,6 +230,86 @@ public final class Benchmark {
         notes.add(String.format("Quota pacing: %d getUnlimited calls in %.1f s, %.1f calls/min at a pace of 5000/min"
                         + " (%+.2f %%), %d x 45009 from the simulator's 5000/min window.",
                 calls, sim.codeCallSpan().toNanos() / 1e9, perMinute, (perMinute / 5000 - 1) * 100, sim.quotaRefusals()));
+        earlierTokenCalls += sim.tokenCalls();
+        sim.reset();
+    }
+
+    /**
+     * The deployment's quota shared by {@code instances} apps in one group (docs/scaling.md): 5000
+     * calls a minute for all of them, requests for 75 s at that rate sent at once over
+     * Kafka, so every instance is saturated; the rate over the minute after the first 10 s (the
+     * JVMs' warm-up), 45009s from the simulator's 5000/min window, and each instance's CPU over that
+     * minute and peak RSS.
+     */
+    private void sharedQuota(int instances) throws Exception {
+        WechatSimulator sim = stack.simulator();
+        String topic = "bench.shared." + instances;
+        kafka.createTopics(Map.of(topic, 12));
+        List<ForkedApp> apps = new ArrayList<>();
+        List<String> managementUrls = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                Map<String, String> properties = new LinkedHashMap<>(stack.appProperties());
+                int httpPort = LocalStack.freePort();
+                properties.putAll(Map.of("http.port", Integer.toString(httpPort),
+                        "management.port", Integer.toString(LocalStack.freePort()),
+                        "wechat.pace.calls-per-minute", "5000",
+                        "kafka.group", "bench-shared-" + instances,
+                        "kafka.request-topic", topic,
+                        "kafka.consumers", Integer.toString(12 / instances)));
+                List<String> options = new ArrayList<>(jvmOptions);
+                options.add("-XX:SharedArchiveFile=" + CDS_ARCHIVE);
+                apps.add(ForkedApp.fromJar(JAR, options, APP_ENVIRONMENT, properties,
+                        Path.of("target", "bench-shared-" + instances + "-" + i + ".log")));
+                managementUrls.add("http://" + properties.get("management.host") + ":" + properties.get("management.port"));
+            }
+            for (int i = 0; i < instances; i++) {
+                apps.get(i).awaitReady(managementUrls.get(i), Duration.ofSeconds(60));
+            }
+            // each instance holds its part of the coordination topic before the clock starts
+            Thread.sleep(3000);
+            earlierTokenCalls += sim.tokenCalls();
+            sim.reset();
+            sim.enforceQuota(5000, Duration.ofMinutes(1));
+            String prefix = "m" + instances + runTag();
+            int requests = (int) (5000 * 1.25 * scale);
+            Thread load = new Thread(() -> {
+                try {
+                    KafkaLoad.drive(kafka.bootstrapServers(), topic, "wxacode.replies", requests, prefix);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-shared-load");
+            load.start();
+            while (sim.codeCalls() == 0) {
+                Thread.sleep(10);
+            }
+            long from = sim.codeCallTimes().get(0) + Duration.ofSeconds(10).toNanos();
+            long to = from + Duration.ofSeconds((long) (60 * scale)).toNanos();
+            Thread.sleep(Math.max(0, (from - System.nanoTime()) / 1_000_000));
+            double[] cpuBefore = new double[instances];
+            for (int i = 0; i < instances; i++) {
+                cpuBefore[i] = apps.get(i).cpuSeconds();
+            }
+            Thread.sleep(Math.max(0, (to - System.nanoTime()) / 1_000_000));
+            StringBuilder perInstance = new StringBuilder();
+            for (int i = 0; i < instances; i++) {
+                perInstance.append(String.format("%s%.1f CPU s, %d MB", i == 0 ? "" : "; ",
+                        apps.get(i).cpuSeconds() - cpuBefore[i], apps.get(i).peakRssMb()));
+            }
+            long calls = sim.codeCallTimes().stream().filter(t -> t >= from && t < to).count();
+            double perMinute = calls * 60e9 / (to - from);
+            notes.add(String.format("Shared quota, %d instance%s (5000/min for the deployment, 12 request partitions, Kafka): %.1f"
+                            + " codes/min over %.0f s (%+.2f %%), %d x 45009 from the simulator's 5000/min window; per instance"
+                            + " over that time: %s (CPU seconds, peak RSS)",
+                    instances, instances == 1 ? "" : "s", perMinute, (to - from) / 1e9, (perMinute / 5000 - 1) * 100,
+                    sim.quotaRefusals(), perInstance));
+            load.join(Duration.ofMinutes(5).toMillis());
+        } finally {
+            for (ForkedApp app : apps) {
+                app.stop();
+            }
+        }
         earlierTokenCalls += sim.tokenCalls();
         sim.reset();
     }
