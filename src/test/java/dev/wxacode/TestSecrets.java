@@ -76,6 +76,7 @@ final class TestSecrets {
         all.put("secret-of-b-0123456789abcdef", "WechatSimulatorTest.B_SECRET");
         all.put("secret-of-c", "WechatSimulatorTest: a third app");
         all.put("local-secret-0123456789abcdef", "SimulatorMain: the standalone simulator's default app secret");
+        all.put("route-check-secret", "RouteCheck: the app secret of the route check, which contacts nothing");
         all.put("ACCESS_TOKEN_SECRET_123", "AccessTokenTest: a token's value");
         // the central token service's key
         all.put("central-token-service-key-7c1e", "TokenServiceTest.SERVICE_KEY: the token service's API key");
