@@ -2,16 +2,16 @@ package dev.wxacode.apps;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.wxacode.core.WechatUnavailableException;
 import dev.wxacode.quota.QuotaShare;
 
 /**
  * Spaces an app's code calls evenly so that this instance stays within its share of WeChat's quota
- * (5000 calls a minute per app, 45009 beyond it). Each caller reserves the next free slot and
- * waits for it, so a burst of requests turns into a steady stream instead of a wall of 45009s.
+ * (5000 calls a minute per app, 45009 beyond it). Calls wait in line and go out one spacing apart,
+ * so a burst of requests turns into a steady stream instead of a wall of 45009s.
  * An idle pacer lets the next call through at once; it never saves up unused slots for a burst.
  *
  * <p>The share ({@link QuotaShare}) is read at every call, so a change (an instance joined or left
@@ -25,13 +25,23 @@ import dev.wxacode.quota.QuotaShare;
 public final class CallPacer {
 
     private static final double HEADROOM = 0.99;
-    private static final long SHARE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often the call at the head of the line looks at the share again while it waits. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final int callsPerMinute;
     private final QuotaShare share;
     private final Duration shareWait;
-    private final AtomicLong nextSlot = new AtomicLong(Long.MIN_VALUE);
-    /** Calls that reserved their slot before a pause began must not go out during it. */
+    /**
+     * Fair: calls go out in the order they came. Only the call at the head of the line waits for the
+     * time, and it reads the share and any pause again every few milliseconds; the calls behind it
+     * hold no slot of their own. So a changed share or a pause applies from the next call on, not after
+     * a backlog of slots reserved at the old rate (64 calls in flight at a third of 1200 a minute
+     * would otherwise keep the old spacing for 9.6 s, above or below the new share).
+     */
+    private final ReentrantLock line = new ReentrantLock(true);
+    /** When the last call went out; guarded by line. */
+    private long lastCall;
+    private boolean called;
     private volatile long pausedUntil = System.nanoTime();
 
     /** All of the quota for this instance. @param callsPerMinute 0 switches pacing off */
@@ -61,23 +71,31 @@ public final class CallPacer {
         return Math.round(TimeUnit.MINUTES.toNanos(1) / (callsPerMinute * fraction * HEADROOM));
     }
 
-    /** Waits for this call's slot; returns how long it waited, in nanoseconds. */
+    /** Waits for this call's turn; returns how long it waited, in nanoseconds. */
     public long awaitSlot() {
         if (callsPerMinute == 0) {
             return 0;
         }
         long start = System.nanoTime();
-        while (true) {
-            long interval = intervalNanos(awaitShare(start));
-            long now = System.nanoTime();
-            long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + interval);
-            while (System.nanoTime() < slot) {
-                LockSupport.parkNanos(slot - System.nanoTime());
+        line.lock();
+        try {
+            while (true) {
+                long interval = intervalNanos(awaitShare(start));
+                long now = System.nanoTime();
+                long due = called ? lastCall + interval : now;
+                if (pausedUntil - due > 0) {
+                    due = pausedUntil;
+                }
+                if (now - due >= 0) {
+                    // behind by more than a spacing: the pacer was idle, and idle time is not saved up for a burst
+                    lastCall = now - due > interval ? now : due;
+                    called = true;
+                    return now - start;
+                }
+                LockSupport.parkNanos(Math.min(due - now, RECHECK_NANOS));
             }
-            // a pause that began while this call waited (a 45009 here or elsewhere) holds it too: a new slot after it
-            if (System.nanoTime() - pausedUntil >= 0) {
-                return Math.max(slot, now) - start;
-            }
+        } finally {
+            line.unlock();
         }
     }
 
@@ -92,7 +110,7 @@ public final class CallPacer {
                 throw WechatUnavailableException.unavailable("WeChat's code API",
                         "this instance holds no share of the app's quota yet (" + share + " coordination partitions)");
             }
-            LockSupport.parkNanos(SHARE_CHECK_NANOS);
+            LockSupport.parkNanos(RECHECK_NANOS);
             fraction = share.fraction();
         }
         return fraction;
@@ -109,6 +127,5 @@ public final class CallPacer {
                 pausedUntil = until;
             }
         }
-        nextSlot.getAndUpdate(next -> Math.max(next, until));
     }
 }
