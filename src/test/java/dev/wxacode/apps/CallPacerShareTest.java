@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.wxacode.core.WechatUnavailableException;
@@ -58,6 +62,42 @@ class CallPacerShareTest {
         CallPacer unshared = new CallPacer(QUOTA, QuotaShare.none(), Duration.ofMillis(100));
         WechatUnavailableException e = assertThrows(WechatUnavailableException.class, unshared::awaitSlot);
         assertTrue(e.getMessage().contains("no share of the app's quota"), e.getMessage());
+    }
+
+    /**
+     * A changed share applies from the next call on, also to calls already waiting: with a backlog of
+     * slots reserved at the old rate, 40 waiting calls would keep the old spacing (here 30 ms) for a
+     * second after the share went up, or go out faster than the new share after it went down.
+     */
+    @Test
+    void aChangedShareAppliesToTheCallsAlreadyWaiting() throws Exception {
+        QuotaShare share = QuotaShare.none();
+        share.set(20, 60);
+        // 6000 a minute: 30.3 ms apart at a third, 10.1 ms with the whole
+        CallPacer pacer = new CallPacer(6000, share, Duration.ofSeconds(5));
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(40);
+        try {
+            for (int i = 0; i < 40; i++) {
+                callers.execute(() -> {
+                    pacer.awaitSlot();
+                    sent.add(System.nanoTime());
+                });
+            }
+            while (sent.size() < 5) {
+                Thread.sleep(1);
+            }
+            share.set(60, 60);
+            long changed = System.nanoTime();
+            callers.shutdown();
+            assertTrue(callers.awaitTermination(10, TimeUnit.SECONDS));
+            List<Long> after = sent.stream().filter(t -> t > changed).sorted().toList();
+            double spacingMs = (after.get(after.size() - 1) - after.get(0)) / 1e6 / (after.size() - 1);
+            assertTrue(spacingMs < 15, "calls after the share went up to the whole were " + spacingMs
+                    + " ms apart, not about 10 (" + after.size() + " calls)");
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test
