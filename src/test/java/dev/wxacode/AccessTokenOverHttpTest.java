@@ -26,12 +26,16 @@ class AccessTokenOverHttpTest extends PipelineTestSupport {
         stack.stopApp();
         stack.with("wechat.app.id", LocalStack.APP_ID)
                 .with("wechat.app.secret", LocalStack.APP_SECRET)
-                .with("wechat.token.endpoint", "stable");
+                .with("wechat.token.endpoint", "stable")
+                .with("wechat.response-timeout-ms", "1500");
         stack.startApp();
     }
 
     @Test
     void fiftyConcurrentRequestsOnAColdCacheFetchOneToken() throws Exception {
+        // 50 codes drawn at once by a cold simulator on 2 cores can outlast the suite's 1.5 s read
+        // timeout, and a call timed out and retried counts twice: this test is about the token
+        stack.with("wechat.response-timeout-ms", "10000");
         restartAppWith("wechat.token.endpoint", "stable");
         // a slow WeChat keeps the cold-cache window wide open
         sim().latency(Duration.ofMillis(300));
