@@ -15,7 +15,6 @@ import dev.wxacode.store.ObjectMetadata;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Message;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -61,15 +60,15 @@ public final class CodeStorage {
         return code;
     }
 
-    /** Turns the image in the body into a putObject with its Content-Type and metadata. */
-    public void preparePut(Exchange exchange) {
-        byte[] image = exchange.getMessage().getBody(byte[].class);
-        ImageFormat format = exchange.getProperty(FlowProperties.IMAGE_FORMAT, ImageFormat.class);
-        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
-        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
-        String sha256 = ObjectKeys.sha256Hex(image);
+    /** The object the image in the body becomes: key, Content-Type, size and SHA-256; S3 has not confirmed it yet. */
+    public StoredCode pending(@Body byte[] image, @ExchangeProperty(FlowProperties.IMAGE_FORMAT) ImageFormat format,
+                              @ExchangeProperty(FlowProperties.OBJECT_KEY) String key) {
+        return new StoredCode(bucket, key, format.contentType(), image.length, ObjectKeys.sha256Hex(image), false);
+    }
 
-        // what the code opens, for whoever browses the bucket; all visible ASCII, as S3 metadata must be
+    /** What the code opens, for whoever browses the bucket; all visible ASCII, as S3 metadata must be. */
+    public Map<String, String> metadata(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request,
+                                        @ExchangeProperty(FlowProperties.PENDING) StoredCode pending) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(ObjectMetadata.APP, request.effectiveApp());
         metadata.put(ObjectMetadata.TYPE, request.effectiveType().wireName());
@@ -82,15 +81,8 @@ public final class CodeStorage {
         if (request.effectiveType() != CodeKind.QRCODE) {
             metadata.put("env-version", request.effectiveEnvVersion());
         }
-        metadata.put(ObjectMetadata.SHA256, sha256);
-
-        Message message = exchange.getMessage();
-        message.setHeader(AWS2S3Constants.KEY, key);
-        message.setHeader(AWS2S3Constants.CONTENT_TYPE, format.contentType());
-        message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) image.length);
-        message.setHeader(AWS2S3Constants.METADATA, metadata);
-        exchange.setProperty(FlowProperties.PENDING,
-                new StoredCode(bucket, key, format.contentType(), image.length, sha256, false));
+        metadata.put(ObjectMetadata.SHA256, pending.sha256());
+        return metadata;
     }
 
     /** The putObject succeeded: the code it stored. */

@@ -17,7 +17,6 @@ import dev.wxacode.core.CodeKind;
 import dev.wxacode.core.Errcode;
 import dev.wxacode.core.FlowProperties;
 import dev.wxacode.core.ImageFormat;
-import dev.wxacode.core.MessageHeaders;
 import dev.wxacode.core.WechatUnavailableException;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
@@ -29,7 +28,9 @@ import dev.wxacode.text.Untrusted;
 import dev.wxacode.token.AccessToken;
 import dev.wxacode.wechat.WechatRejectedException;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 
 /**
  * The steps around the camel-http call for a code (getUnlimited, getwxacode or createwxaqrcode):
@@ -61,23 +62,29 @@ public final class WechatCodeCall {
     }
 
     /**
-     * Enriches the exchange with the app's cached token and turns it into the outgoing call, once
-     * the app's pacer gives this call its slot (every attempt is a call WeChat counts).
+     * The app's cached token, once the app's pacer gives this call its slot (every attempt is a
+     * call WeChat counts).
      */
-    public void prepare(Exchange exchange) throws JsonProcessingException {
-        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+    public AccessToken token(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request) {
         MiniProgram program = programs.of(request);
         AccessToken token = program.tokens().get();
         metrics.paced(program.pacer().awaitSlot());
-        exchange.setProperty(FlowProperties.ACCESS_TOKEN, token);
-        exchange.setProperty(FlowProperties.API_PATH, request.effectiveType().apiPath());
-        exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
-        Message message = exchange.getMessage();
-        // whatever arrived with the request (HTTP or Kafka headers) must not be sent to WeChat
-        MessageHeaders.clear(message);
-        message.setHeader(Exchange.HTTP_QUERY, "access_token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsBytes(wechatBody(request)));
+        return token;
+    }
+
+    /** Below wechat.base-url: which of WeChat's three code APIs the request's type calls. */
+    public String apiPath(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request) {
+        return request.effectiveType().apiPath();
+    }
+
+    /** The query camel-http sends: the token, and nothing else from outside. */
+    public String tokenQuery(@ExchangeProperty(FlowProperties.ACCESS_TOKEN) AccessToken token) {
+        return "access_token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The request as the JSON body WeChat expects. */
+    public byte[] wechatJson(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request) throws JsonProcessingException {
+        return mapper.writeValueAsBytes(wechatBody(request));
     }
 
     /** WeChat's snake_case names, and only the fields the caller set: WeChat applies its own defaults. */
@@ -108,36 +115,22 @@ public final class WechatCodeCall {
     }
 
     /**
-     * An image becomes the body; a refused token is noted for one retry with a fresh token;
-     * anything else throws the failure it stands for.
+     * Judges WeChat's answer: null for an image (left in the body), the errcode for a refused
+     * token (the route then retries once with a fresh one); anything else throws the failure it
+     * stands for.
      */
-    public void classify(Exchange exchange) {
-        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
+    public Integer classify(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request,
+                            @Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @Body byte[] body) {
         MiniProgram program = programs.of(request);
         CodeKind kind = request.effectiveType();
         String what = kind.what();
-        Message message = exchange.getMessage();
-        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String numUsed = message.getHeader(NUM_USED_HEADER, String.class);
-        byte[] body = message.getBody(byte[].class);
-        // WeChat's response headers and the query carrying the token go no further
-        MessageHeaders.clear(message);
         if (status == null || status != 200) {
             metrics.wechatAnswered(program.name(), kind.apiName(), "http_" + status);
             throw WechatUnavailableException.unavailable(what, "HTTP " + status);
         }
-        Optional<ImageFormat> format = ImageFormat.detect(body);
-        if (format.isPresent()) {
+        if (ImageFormat.detect(body).isPresent()) {
             metrics.wechatAnswered(program.name(), kind.apiName(), "0");
-            message.setBody(body);
-            exchange.setProperty(FlowProperties.IMAGE_FORMAT, format.get());
-            if (kind.isLimited()) {
-                limitedUsage.parse(numUsed).ifPresent(used -> {
-                    exchange.setProperty(FlowProperties.NUM_USED, used);
-                    limitedUsage.record(program.name(), used);
-                });
-            }
-            return;
+            return null;
         }
         JsonNode error = parseError(body, what);
         int errcode = error.get("errcode").asInt();
@@ -145,7 +138,9 @@ public final class WechatCodeCall {
         // WeChat's errmsg may quote the request (its scene or path): it goes into replies and log lines
         String errmsg = Untrusted.printable(error.path("errmsg").asText(""), ERRMSG_MAX);
         switch (Errcode.classOf(errcode)) {
-            case TOKEN -> exchange.setProperty(FlowProperties.TOKEN_REJECTED, errcode);
+            case TOKEN -> {
+                return errcode;
+            }
             case TRANSIENT -> {
                 if (errcode == QUOTA_EXCEEDED) {
                     program.pacer().slowDown(quotaPause);
@@ -164,19 +159,38 @@ public final class WechatCodeCall {
         }
     }
 
+    /** png or jpeg for an image in the body; null for anything else (a refused token's JSON). */
+    public ImageFormat imageFormat(@Body byte[] body) {
+        return ImageFormat.detect(body).orElse(null);
+    }
+
+    /**
+     * For limited and qrcode codes, WeChat's count of the app's codes after this one (its Num-Used
+     * header), recorded for the app's metric; null for other answers and kinds.
+     */
+    public Integer numUsed(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request,
+                           @ExchangeProperty(FlowProperties.IMAGE_FORMAT) ImageFormat format,
+                           @Header(NUM_USED_HEADER) String header) {
+        if (format == null || !request.effectiveType().isLimited()) {
+            return null;
+        }
+        Optional<Integer> used = limitedUsage.parse(header);
+        used.ifPresent(count -> limitedUsage.record(programs.of(request).name(), count));
+        return used.orElse(null);
+    }
+
     /** Drops the refused token from the app's cache, unless another request already replaced it. */
-    public void dropRejectedToken(Exchange exchange) {
-        programs.of(exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class)).tokens()
-                .invalidate(exchange.getProperty(FlowProperties.ACCESS_TOKEN, AccessToken.class));
+    public void dropRejectedToken(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request,
+                                  @ExchangeProperty(FlowProperties.ACCESS_TOKEN) AccessToken token) {
+        programs.of(request).tokens().invalidate(token);
     }
 
     /** After the one retry with a fresh token, a second refusal is WeChat's problem, not the caller's. */
-    public void requireImage(Exchange exchange) {
-        Integer errcode = exchange.getProperty(FlowProperties.TOKEN_REJECTED, Integer.class);
-        exchange.removeProperty(FlowProperties.ACCESS_TOKEN);
+    public void requireImage(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request,
+                             @ExchangeProperty(FlowProperties.TOKEN_REJECTED) Integer errcode) {
         if (errcode != null) {
-            CodeKind kind = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class).effectiveType();
-            throw WechatUnavailableException.unexpected(kind.what(), errcode, "a freshly fetched access token was refused too");
+            throw WechatUnavailableException.unexpected(request.effectiveType().what(), errcode,
+                    "a freshly fetched access token was refused too");
         }
     }
 
