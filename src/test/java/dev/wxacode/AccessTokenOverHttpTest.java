@@ -27,7 +27,7 @@ class AccessTokenOverHttpTest extends PipelineTestSupport {
         stack.with("wechat.app.id", LocalStack.APP_ID)
                 .with("wechat.app.secret", LocalStack.APP_SECRET)
                 .with("wechat.token.endpoint", "stable")
-                .with("wechat.response-timeout-ms", "1500");
+                .with("wechat.response-timeout-ms", testProperties().get("wechat.response-timeout-ms"));
         stack.startApp();
     }
 
