@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -144,14 +145,7 @@ public final class RecordWindow extends ServiceSupport {
 
     /** Consumer thread, after each poll: commits what has become committable and pauses or resumes. */
     void afterPoll(Consumer<?, ?> consumer) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition partition : consumer.assignment()) {
-            PartitionOffsets offsets = partitions.get(partition);
-            OffsetAndMetadata at = offsets == null ? null : offsets.toCommit();
-            if (at != null) {
-                commit.put(partition, at);
-            }
-        }
+        Map<TopicPartition, OffsetAndMetadata> commit = toCommit(consumer.assignment(), partitions::get);
         if (!commit.isEmpty()) {
             consumer.commitAsync(commit, (offsets, failure) -> {
                 if (failure != null) {
@@ -182,15 +176,8 @@ public final class RecordWindow extends ServiceSupport {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition partition : revoked) {
-            // forgotten: if it comes back, it starts afresh from the committed offset
-            PartitionOffsets offsets = partitions.remove(partition);
-            OffsetAndMetadata at = offsets == null ? null : offsets.toCommit();
-            if (at != null) {
-                commit.put(partition, at);
-            }
-        }
+        // forgotten: if they come back, they start afresh from the committed offset
+        Map<TopicPartition, OffsetAndMetadata> commit = toCommit(revoked, partitions::remove);
         if (!commit.isEmpty()) {
             try {
                 consumer.commitSync(commit);
@@ -212,6 +199,20 @@ public final class RecordWindow extends ServiceSupport {
         for (TopicPartition partition : assigned) {
             partitions.put(partition, new PartitionOffsets(committed.get(partition)));
         }
+    }
+
+    /** What has become committable in these partitions, each's tracker taken by {@code tracker}. */
+    private static Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> of,
+                                                                 Function<TopicPartition, PartitionOffsets> tracker) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition partition : of) {
+            PartitionOffsets offsets = tracker.apply(partition);
+            OffsetAndMetadata at = offsets == null ? null : offsets.toCommit();
+            if (at != null) {
+                commit.put(partition, at);
+            }
+        }
+        return commit;
     }
 
     public boolean hasRoom() {
