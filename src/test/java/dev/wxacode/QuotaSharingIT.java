@@ -40,6 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -76,6 +77,7 @@ class QuotaSharingIT {
     }
 
     @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // about 3 minutes on 2 cores; above the suite's 5-minute default
     void threeInstancesShareTheQuotaAndTakeOverTheShareOfOneKilled() throws Exception {
         LocalKafka kafka = SharedKafka.broker();
         kafka.createTopics(Map.of(REQUESTS_TOPIC, PARTITIONS, REPLIES_TOPIC, 3, "quota-it.dlq", 1));
