@@ -21,7 +21,7 @@ public final class Application {
         main.bind("apiServerFactory", new ApiServerFactory());
         // before Main configures camel.opentelemetry2: the tracer it looks up must be bound by then
         main.addMainListener(new TracingSetup());
-        main.configure().addConfiguration(CamelConfiguration.class);
+        main.configure().addConfiguration(new CamelConfiguration());
         return main;
     }
 }

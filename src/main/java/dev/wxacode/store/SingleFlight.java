@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import dev.wxacode.core.FlowProperties;
 import dev.wxacode.core.StoredCode;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -21,8 +22,12 @@ import org.apache.camel.support.SynchronizationAdapter;
  * fail the same way: a permanent error is the request's own and theirs too; a transient one is
  * retried by each as usual, and the first retry leads anew. A failure is never remembered.
  *
- * <p>The leader's flight ends when its exchange completes (reply sent, or retries spent): a retry of
- * the leader finds the key led by its own exchange and goes on leading, its followers still waiting.
+ * <p>The leader's flight ends as soon as its code is stored ({@link #release}, the step after the
+ * put), before its reply goes out: a caller that sends the same request again once it has its answer
+ * starts a flight of its own instead of joining one that is over (with wxacode.reuse-existing off it
+ * must be generated again, not answered as reused). A flight that ends without a stored code ends
+ * when its exchange completes (retries spent): a retry of the leader finds the key led by its own
+ * exchange and goes on leading, its followers still waiting.
  */
 public final class SingleFlight {
 
@@ -63,6 +68,18 @@ public final class SingleFlight {
         StoredCode code = await(flight);
         exchange.setProperty(FlowProperties.STORED,
                 new StoredCode(code.bucket(), code.key(), code.contentType(), code.size(), code.sha256(), true));
+    }
+
+    /**
+     * Step after the put: the leader's code is stored, so its followers take it now and a request
+     * that comes after this one starts anew. Nothing to do for a follower, or when nothing was stored.
+     */
+    public void release(@ExchangeProperty(FlowProperties.OBJECT_KEY) String key,
+                        @ExchangeProperty(FlowProperties.STORED) StoredCode stored, Exchange exchange) {
+        Flight flight = key == null ? null : flights.get(key);
+        if (flight != null && stored != null && flight.leader().equals(exchange.getExchangeId())) {
+            land(key, flight, exchange);
+        }
     }
 
     private StoredCode await(Flight flight) throws Exception {
