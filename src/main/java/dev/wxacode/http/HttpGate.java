@@ -2,6 +2,8 @@ package dev.wxacode.http;
 
 import java.util.Locale;
 
+import dev.wxacode.core.Settings;
+
 /**
  * What an HTTP request must show in its head before its body is read: a valid API key, then a
  * JSON content type. Both come from real request headers only, never from the query string.
@@ -12,6 +14,16 @@ public final class HttpGate {
 
     public HttpGate(ApiKeys keys) {
         this.keys = keys;
+    }
+
+    /** As http.auth.mode says: api-key (the keys of http.auth.api-key and http.auth.api-keys-file) or none. */
+    public static HttpGate of(Settings settings) {
+        String mode = settings.text("http.auth.mode");
+        return switch (mode) {
+            case "none" -> new HttpGate(ApiKeys.open());
+            case "api-key" -> new HttpGate(ApiKeys.of(settings.text("http.auth.api-key"), settings.text("http.auth.api-keys-file")));
+            default -> throw new IllegalArgumentException("http.auth.mode must be api-key or none (was " + mode + ")");
+        };
     }
 
     /** Throws {@link UnauthorizedException} unless the Authorization header carries one of the keys. */

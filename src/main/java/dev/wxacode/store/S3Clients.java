@@ -3,6 +3,7 @@ package dev.wxacode.store;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.wxacode.core.Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -35,6 +36,18 @@ public final class S3Clients {
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.forcePathStyle = forcePathStyle;
+    }
+
+    /** For the store of s3.endpoint, s3.region, s3.access-key, s3.secret-key and s3.force-path-style. */
+    public static S3Clients of(Settings settings) {
+        return new S3Clients(settings.text("s3.endpoint"), settings.text("s3.region"), settings.text("s3.access-key"),
+                settings.text("s3.secret-key"), settings.flag("s3.force-path-style"));
+    }
+
+    /** {@link #client(String, String, String, boolean)} as s3.checksums, s3.server-side-encryption, s3.kms-key-id and s3.object-tags say. */
+    public S3Client client(Settings settings) {
+        return client(settings.text("s3.checksums"), settings.text("s3.server-side-encryption"), settings.text("s3.kms-key-id"),
+                settings.flag("s3.object-tags"));
     }
 
     /** One client for AWS or any S3-compatible store; every put asks for the encryption and tags set. */
