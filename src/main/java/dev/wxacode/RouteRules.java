@@ -20,7 +20,7 @@ public final class RouteRules implements ModelLifecycleStrategy {
     }
 
     static final List<Rule> RULES = List.of(
-            new Rule("generate-wxacode", "locate-object", Position.FIRST,
+            new Rule("generate-wxacode", "forget-last-attempt", Position.FIRST,
                     "it clears what a failed attempt left behind, and a retry starts the route again"),
             new Rule("get-code", "require-image", Position.LAST,
                     "without it a second refused token reaches the S3 put without an image"));

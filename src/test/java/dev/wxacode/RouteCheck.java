@@ -50,6 +50,9 @@ public final class RouteCheck {
     /** ${exchangeProperty.NAME...}, or the name of a setProperty/removeProperty step. */
     private static final Pattern PROPERTY_NAME = Pattern.compile(
             "exchangeProperty\\.(\\w+)|(?:setProperty|removeProperty):\\s*\\n(?:\\s+(?!name:)\\w+:.*\\n)*\\s+name:\\s*\"?(\\w+)");
+    /** The names a removeProperties step lists in its pattern, as a|b|c. */
+    private static final Pattern REMOVED_NAMES = Pattern.compile(
+            "removeProperties:\\s*\\n(?:\\s+(?!pattern:)\\w+:.*\\n)*\\s+pattern:\\s*\"?([\\w|]+)");
 
     private RouteCheck() {
     }
@@ -123,9 +126,17 @@ public final class RouteCheck {
         }
         try (Stream<Path> files = Files.walk(routesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
-                Matcher used = PROPERTY_NAME.matcher(Files.readString(file));
+                String yaml = Files.readString(file);
+                List<String> names = new ArrayList<>();
+                Matcher used = PROPERTY_NAME.matcher(yaml);
                 while (used.find()) {
-                    String name = used.group(1) != null ? used.group(1) : used.group(2);
+                    names.add(used.group(1) != null ? used.group(1) : used.group(2));
+                }
+                Matcher removed = REMOVED_NAMES.matcher(yaml);
+                while (removed.find()) {
+                    names.addAll(List.of(removed.group(1).split("\\|")));
+                }
+                for (String name : names) {
                     if (!defined.contains(name)) {
                         throw new IllegalArgumentException(file + ": exchange property " + name
                                 + " is not one of dev.wxacode.core.FlowProperties " + defined);

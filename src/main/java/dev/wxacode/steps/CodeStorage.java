@@ -13,9 +13,7 @@ import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.ObjectKeys;
 import dev.wxacode.store.ObjectMetadata;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** The steps around the aws2-s3 calls: which key to look at, what to put, what was found. */
@@ -31,20 +29,9 @@ public final class CodeStorage {
         this.known = known;
     }
 
-    /**
-     * Derives the object key and aims the next aws2-s3 call at it. First step of every attempt,
-     * so it also clears what an earlier, failed attempt left behind.
-     */
-    public void locate(Exchange exchange) {
-        exchange.removeProperty(FlowProperties.STORED);
-        exchange.removeProperty(FlowProperties.PENDING);
-        exchange.removeProperty(FlowProperties.IMAGE_FORMAT);
-        exchange.removeProperty(FlowProperties.TOKEN_REJECTED);
-        exchange.removeProperty(FlowProperties.NUM_USED);
-        WxacodeRequest request = exchange.getProperty(FlowProperties.REQUEST, WxacodeRequest.class);
-        String key = programs.of(request).keys().keyFor(request);
-        exchange.setProperty(FlowProperties.OBJECT_KEY, key);
-        exchange.getMessage().setHeader(AWS2S3Constants.KEY, key);
+    /** The object key of the request: the app's prefix and a hash of the request's effective parameters. */
+    public String locate(@ExchangeProperty(FlowProperties.REQUEST) WxacodeRequest request) {
+        return programs.of(request).keys().keyFor(request);
     }
 
     /** The code, when this instance saw the object lately (see {@link KnownObjects}); else null. */

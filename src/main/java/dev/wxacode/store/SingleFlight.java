@@ -43,14 +43,15 @@ public final class SingleFlight {
     }
 
     /**
-     * Step before generate-unless-found: nothing to do if the object was found; leads the key's
-     * flight, or waits for its leader and answers with what it stored.
+     * Step before generate-unless-found: the code found, if there is one; else, if an identical
+     * request is in flight, its code once it is stored; else null, and this request leads the key's
+     * flight (also when it is the leader's own retry).
      */
-    public void join(Exchange exchange) throws Exception {
-        if (exchange.getProperty(FlowProperties.STORED) != null) {
-            return;
+    public StoredCode join(@ExchangeProperty(FlowProperties.STORED) StoredCode found,
+                           @ExchangeProperty(FlowProperties.OBJECT_KEY) String key, Exchange exchange) throws Exception {
+        if (found != null) {
+            return found;
         }
-        String key = exchange.getProperty(FlowProperties.OBJECT_KEY, String.class);
         Flight mine = new Flight(exchange.getExchangeId(), new CompletableFuture<>());
         Flight flight = flights.putIfAbsent(key, mine);
         if (flight == null) {
@@ -60,14 +61,13 @@ public final class SingleFlight {
                     land(key, mine, done);
                 }
             });
-            return;
+            return null;
         }
         if (flight.leader().equals(exchange.getExchangeId())) {
-            return;
+            return null;
         }
         StoredCode code = await(flight);
-        exchange.setProperty(FlowProperties.STORED,
-                new StoredCode(code.bucket(), code.key(), code.contentType(), code.size(), code.sha256(), true));
+        return new StoredCode(code.bucket(), code.key(), code.contentType(), code.size(), code.sha256(), true);
     }
 
     /**
