@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** wxacode.display-url.lifetime-seconds: ok replies carry a presigned GET URL any plain HTTP client can fetch. */
 class DisplayUrlTest extends PipelineTestSupport {
 
-    private static final HttpClient PLAIN = HttpClient.newHttpClient();
+    private static final HttpClient PLAIN = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void noUrlUnlessSwitchedOn() throws Exception {

@@ -215,7 +215,7 @@ class EdgeAttackIT {
 
     /** 200 requests with the valid key, 8 at a time, each given 10 s; returns the latency of each one answered 200. */
     private static List<Long> sendValidRequests(String appUrl) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         List<Future<Long>> calls = new ArrayList<>();
         for (int i = 0; i < VALID_REQUESTS; i++) {
@@ -241,7 +241,7 @@ class EdgeAttackIT {
 
     private static long heapUsed(String managementUrl) {
         try {
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl + "/observe/metrics"))
+            String metrics = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(managementUrl + "/observe/metrics"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
             long sum = 0;
             Matcher m = HEAP_USED.matcher(metrics);
@@ -255,7 +255,7 @@ class EdgeAttackIT {
     }
 
     private static boolean isLive(String managementUrl) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl + "/observe/health/live")).build(),
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(managementUrl + "/observe/health/live")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
     }
 

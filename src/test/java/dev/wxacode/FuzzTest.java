@@ -36,7 +36,7 @@ class FuzzTest extends KafkaTestSupport {
 
     @Test
     void overHttpEveryMalformedRequestIsA4xxNamingTheProblem() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<Integer, Integer> statuses = new HashMap<>();
         for (Malformed m : MalformedRequests.generate(SEED, COUNT)) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/wxacode"))

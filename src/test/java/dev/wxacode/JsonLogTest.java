@@ -73,7 +73,7 @@ class JsonLogTest extends PipelineTestSupport {
                     .header("Authorization", "Bearer " + LocalStack.TEST_API_KEY)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + requestId + "\",\"scene\":\"" + scene + "\"}"));
             headers.forEach(request::header);
-            HttpResponse<String> reply = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> reply = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, reply.statusCode(), reply.body());
             app.stop();
         }

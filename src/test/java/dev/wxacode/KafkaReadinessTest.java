@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaReadinessTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** How long the waits below look, so that a slow answer is measured and reported, not cut off. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /**

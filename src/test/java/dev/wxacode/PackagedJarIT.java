@@ -58,7 +58,7 @@ class PackagedJarIT {
     /** 128 + SIGTERM: the JVM ended because of the signal, after its shutdown hooks, not by SIGKILL (137). */
     private static final int EXIT_ON_SIGTERM = 143;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void theJarServesHttpAndKafkaAndStopsOnSigterm() throws Exception {

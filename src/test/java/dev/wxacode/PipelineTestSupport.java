@@ -42,7 +42,12 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 public abstract class PipelineTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1, as Prometheus, kubelet probes and most callers speak it. The JDK client's default
+     * (HTTP/2) upgrades plain connections with h2c where a server offers it, as the management
+     * port's stock Vert.x server does: the tests would run a path no real client takes.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     protected static LocalStack stack;
     protected static S3Client s3;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class PublishedContractTest extends PipelineTestSupport {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String OPENAPI = "/api/openapi.json";
     private static final List<String> SCHEMAS = List.of(ContractSchemas.REQUEST, ContractSchemas.REPLY,
             ContractSchemas.DEAD_LETTER_HEADERS);

@@ -71,7 +71,7 @@ class QuotaSharingIT {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final Pattern SHARE = Pattern.compile("(?m)^wxacode_pace_share(?:\\{[^}]*})? (\\S+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private record Instance(ForkedApp app, String managementUrl) {
     }

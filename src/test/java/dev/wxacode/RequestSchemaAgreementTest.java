@@ -47,7 +47,7 @@ class RequestSchemaAgreementTest extends PipelineTestSupport {
     private static final String SHOP_ID = "wx000000contractshop";
     private static final String SHOP_SECRET = "contract-shop-secret-51d0c7e2";
     private static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** What the service checks and JSON Schema cannot say. Anything else the two disagree on fails the test. */
     private static final List<KnownDifference> KNOWN_DIFFERENCES = List.of(

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** wxacode.routes-reload (on in local mode): an edited route file takes effect without a restart. */
 class RouteReloadTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void anEditedRouteFileIsReloadedWhileTheServiceRuns() throws Exception {

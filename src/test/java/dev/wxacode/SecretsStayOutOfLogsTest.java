@@ -108,7 +108,7 @@ class SecretsStayOutOfLogsTest extends PipelineTestSupport {
         properties.put("wechat.app.vault.id", VAULT_ID);
         properties.put("wechat.apps-file", appsFile.toString());
         List<String> replies = new ArrayList<>();
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ForkedApp app = ForkedApp.fromClasspath(properties, FORKED_LOG)) {
             app.awaitReady("http://127.0.0.1:" + properties.get("management.port"), Duration.ofSeconds(90));
             for (String key : List.of(FILE_KEY_2, WRONG_API_KEY)) {

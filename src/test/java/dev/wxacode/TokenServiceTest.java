@@ -28,7 +28,7 @@ class TokenServiceTest extends PipelineTestSupport {
     private static final String SERVICE_KEY = "central-token-service-key-7c1e";
     private static final String SHOP_ID = "wx0000000000tshop";
     private static final String SHOP_SECRET = "token-service-shop-secret-51ad";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private HttpServer central;
     private final AtomicInteger served = new AtomicInteger();

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TracingTest extends KafkaTestSupport {
 
     private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration SPAN_WAIT = Duration.ofSeconds(20);
 

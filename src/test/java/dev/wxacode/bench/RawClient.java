@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class RawClient {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper mapper = new ObjectMapper();
     private final String baseUrl;
     private final S3Client s3;

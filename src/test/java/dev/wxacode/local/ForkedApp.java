@@ -110,7 +110,7 @@ public final class ForkedApp implements AutoCloseable {
 
     /** Waits until the readiness probe answers 200. */
     public void awaitReady(String managementUrl, Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI ready = URI.create(managementUrl + "/observe/health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

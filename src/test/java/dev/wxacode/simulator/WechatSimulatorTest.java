@@ -41,7 +41,7 @@ class WechatSimulatorTest {
     private static final String QRCODE = "/cgi-bin/wxaapp/createwxaqrcode";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static WechatSimulator sim;
 
     @BeforeAll
