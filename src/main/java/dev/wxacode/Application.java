@@ -1,6 +1,8 @@
 package dev.wxacode;
 
 import dev.wxacode.http.ApiServerFactory;
+import dev.wxacode.kafka.KafkaBeans;
+import dev.wxacode.store.StorageBeans;
 import dev.wxacode.tracing.TracingSetup;
 import org.apache.camel.main.Main;
 
@@ -21,6 +23,10 @@ public final class Application {
         main.bind("apiServerFactory", new ApiServerFactory());
         // before Main configures camel.opentelemetry2: the tracer it looks up must be bound by then
         main.addMainListener(new TracingSetup());
+        // instances, not classes: Camel Main post-processes a configuration class twice (every bean built twice).
+        // In this order: the S3 client is bound before the beans that take it by name.
+        main.configure().addConfiguration(new StorageBeans());
+        main.configure().addConfiguration(new KafkaBeans());
         main.configure().addConfiguration(new CamelConfiguration());
         return main;
     }

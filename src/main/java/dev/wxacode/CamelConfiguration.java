@@ -2,7 +2,6 @@ package dev.wxacode;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.MiniPrograms;
@@ -12,12 +11,6 @@ import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaClientProperties;
-import dev.wxacode.kafka.KafkaEnvelope;
-import dev.wxacode.kafka.KafkaEnvelopes;
-import dev.wxacode.kafka.RecordWindow;
-import dev.wxacode.kafka.WindowCommits;
-import dev.wxacode.kafka.WindowListener;
-import dev.wxacode.kafka.WindowSubscribeAdapter;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
 import dev.wxacode.observe.PipelineMetrics;
@@ -36,22 +29,22 @@ import dev.wxacode.store.BucketCheck;
 import dev.wxacode.store.BucketWriteCheck;
 import dev.wxacode.store.DisplayUrls;
 import dev.wxacode.store.KnownObjects;
-import dev.wxacode.store.S3Clients;
 import dev.wxacode.store.SingleFlight;
 import dev.wxacode.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The index of the beans the routes use, each built where its domain is (the setup and factory
- * methods) from application.properties, every value overridable by environment. Bound once per
- * start (Application adds this as an instance: a class would be post-processed twice by Camel Main).
- * Beans that other beans need are made by the private methods at the bottom, once each, as Camel
- * binds beans in no order it promises.
+ * The index of the beans the routes use, each built by its own package (the setup and factory
+ * methods) from application.properties, every value overridable by environment; the Kafka
+ * ingress's beans are in {@link dev.wxacode.kafka.KafkaBeans}, the S3 client's in
+ * {@link dev.wxacode.store.StorageBeans}. Beans that others need are made by the private methods
+ * at the bottom, once each, as Camel binds the beans of a configuration in no order it promises.
  */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
@@ -61,9 +54,6 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     private MiniPrograms programs;
     private QuotaShare share;
     private QuotaAlarm alarm;
-    private RecordWindow window;
-    private S3Clients s3;
-    private S3Client s3Client;
 
     /** Hands the service's metrics the registry camel-micrometer-prometheus serves; checks each route as it loads. */
     @Override
@@ -105,8 +95,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     }
 
     @BindToRegistry("replies")
-    public Replies replies(CamelContext context) {
-        return new Replies(mapper, settings(context).number("http.retry-after-seconds"), displayUrls(context), tracing(context).ingress());
+    public Replies replies(CamelContext context, @BeanInject("displayUrls") DisplayUrls displayUrls) {
+        return new Replies(mapper, settings(context).number("http.retry-after-seconds"), displayUrls, tracing(context).ingress());
     }
 
     @BindToRegistry("failures")
@@ -132,44 +122,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return new VertxOptions().setWorkerPoolSize(settings(context).number("http.worker-threads"));
     }
 
-    // the Kafka ingress and its in-flight window (docs/kafka-concurrency.md)
-
-    @BindToRegistry("kafkaEnvelope")
-    public KafkaEnvelope kafkaEnvelope(CamelContext context) throws Exception {
-        Settings s = settings(context);
-        return KafkaEnvelopes.create(context, s.text("kafka.correlation-headers"), s.text("kafka.reply-topic"),
-                s.text("kafka.reply-topics-allowed"), s.text("kafka.group"));
-    }
-
-    @BindToRegistry("recordWindow")
-    public RecordWindow recordWindow(CamelContext context) throws Exception {
-        return window(context);
-    }
-
-    @BindToRegistry("windowCommits")
-    public WindowCommits windowCommits(CamelContext context) throws Exception {
-        return new WindowCommits(window(context));
-    }
-
-    @BindToRegistry("windowListener")
-    public WindowListener windowListener(CamelContext context) throws Exception {
-        return new WindowListener(window(context));
-    }
-
-    /** Found by camel-kafka under this name: tells the window before partitions are revoked. */
-    @BindToRegistry("subscribeAdapter")
-    public WindowSubscribeAdapter subscribeAdapter(CamelContext context) throws Exception {
-        return new WindowSubscribeAdapter(window(context), settings(context).text("kafka.request-topic"));
-    }
-
-    /** The pausable step's check: the window pauses and resumes the partitions itself (WindowListener). */
-    @BindToRegistry("windowHasRoom")
-    public Predicate<Object> windowHasRoom(CamelContext context) throws Exception {
-        RecordWindow recordWindow = window(context);
-        return ignored -> recordWindow.hasRoom();
-    }
-
-    // apps, quota, storage and readiness
+    // apps, quota and readiness
 
     @BindToRegistry("miniPrograms")
     public MiniPrograms miniPrograms(CamelContext context) {
@@ -181,23 +134,6 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
         return alarm(context);
     }
 
-    /** Picked up by camel-aws2-s3 (autowired). */
-    @BindToRegistry("s3Client")
-    public S3Client s3Client(CamelContext context) {
-        return client(context);
-    }
-
-    @BindToRegistry("displayUrls")
-    public DisplayUrls displayUrls(CamelContext context) {
-        return s3(context).displayUrls(settings(context).number("wxacode.display-url.lifetime-seconds"));
-    }
-
-    /** The route's bucket check: a good answer is trusted for a minute. */
-    @BindToRegistry("bucketCheck")
-    public BucketCheck bucketCheck(CamelContext context) {
-        return new BucketCheck(client(context), settings(context).text("s3.bucket"), Clock.systemUTC(), Duration.ofMinutes(1));
-    }
-
     @BindToRegistry("tokenReadiness")
     public TokenReadiness tokenReadiness(CamelContext context) {
         return new TokenReadiness(programs(context));
@@ -205,9 +141,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     /** Asks for the bucket afresh at every probe, and writes under the key prefix, trusted for a minute. */
     @BindToRegistry("storageReadiness")
-    public StorageReadiness storageReadiness(CamelContext context) {
+    public StorageReadiness storageReadiness(CamelContext context, @BeanInject("s3Client") S3Client client) {
         Settings s = settings(context);
-        S3Client client = client(context);
         return new StorageReadiness(new BucketCheck(client, s.text("s3.bucket"), Clock.systemUTC(), Duration.ZERO),
                 new BucketWriteCheck(client, s.text("s3.bucket"), s.text("s3.key-prefix"), Clock.systemUTC(), Duration.ofMinutes(1)));
     }
@@ -251,18 +186,5 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
             }
         }
         return alarm;
-    }
-
-    private synchronized RecordWindow window(CamelContext context) throws Exception {
-        return window != null ? window : (window = RecordWindow.create(context));
-    }
-
-    /** One for the client and the presigner, so that the region is decided once. */
-    private synchronized S3Clients s3(CamelContext context) {
-        return s3 != null ? s3 : (s3 = S3Clients.of(settings(context)));
-    }
-
-    private synchronized S3Client client(CamelContext context) {
-        return s3Client != null ? s3Client : (s3Client = s3(context).client(settings(context)));
     }
 }
