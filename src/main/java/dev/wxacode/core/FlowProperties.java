@@ -30,6 +30,8 @@ public final class FlowProperties {
     /** The object being put; becomes {@link #STORED} once S3 has confirmed it. */
     public static final String PENDING = "wxacodePending";
     public static final String STORED = "wxacodeStored";
+    /** What the Kafka ingress kept of the record (dev.wxacode.kafka.ReceivedRecord): key, origin, correlation, reply address. */
+    public static final String KAFKA_RECORD = "wxacodeKafkaRecord";
 
     private FlowProperties() {
     }

@@ -13,7 +13,10 @@ import dev.wxacode.request.RequestRules;
 import dev.wxacode.request.Violation;
 import dev.wxacode.steps.Replies;
 import dev.wxacode.text.Untrusted;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Headers;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -39,16 +42,6 @@ public final class KafkaEnvelope {
     /** The error message header of a dead letter: it may quote a WeChat errmsg or a summary of violations. */
     static final int ERROR_MESSAGE_MAX = 1024;
 
-    private static final String KEY = "wxacodeKafkaKey";
-    private static final String VALUE = "wxacodeKafkaValue";
-    private static final String ORIGIN = "wxacodeKafkaOrigin";
-    private static final String CORRELATION = "wxacodeKafkaCorrelation";
-    private static final String COMMIT = "wxacodeKafkaCommit";
-    private static final String REPLY_ADDRESS = "wxacodeKafkaReplyAddress";
-
-    private record Origin(String topic, Integer partition, Long offset, Long timestamp) {
-    }
-
     private final List<String> correlationHeaders;
     private final ReplyRouting replyRouting;
     private final String group;
@@ -61,55 +54,49 @@ public final class KafkaEnvelope {
     }
 
     /**
-     * Keeps what the reply and a dead letter need before the pipeline reuses the message, and
-     * checks the headers that go back out: a requestId header is held to the body's rule, and a
+     * What the reply and a dead letter need, kept before the pipeline reuses the message, with the
+     * headers that go back out checked: a requestId header is held to the body's rule, and a
      * correlation header, copied back byte for byte, to {@value #CORRELATION_MAX_BYTES} bytes, and
      * kafka_replyTopic / kafka_replyPartition to ReplyRouting's rules. A header that breaks its rule
      * is not used (the reply gets a fresh id, the header is not copied, the reply goes to the
-     * configured topic) and the record is refused with the body's own violations (RequestIntake),
-     * naming it "name (header)".
+     * configured topic) and is listed in the violations, with which the record is refused
+     * alongside the body's own (RequestIntake), naming it "name (header)".
      */
-    public void receive(Exchange exchange) {
-        Message message = exchange.getMessage();
-        exchange.setProperty(KEY, message.getHeader(KafkaConstants.KEY));
-        exchange.setProperty(VALUE, message.getBody(byte[].class));
-        exchange.setProperty(ORIGIN, new Origin(message.getHeader(KafkaConstants.TOPIC, String.class),
-                message.getHeader(KafkaConstants.PARTITION, Integer.class),
-                message.getHeader(KafkaConstants.OFFSET, Long.class),
-                message.getHeader(KafkaConstants.TIMESTAMP, Long.class)));
-        exchange.setProperty(COMMIT, message.getHeader(KafkaConstants.MANUAL_COMMIT));
+    public ReceivedRecord receive(@Headers Map<String, Object> headers, @Body byte[] value) {
         List<Violation> violations = new ArrayList<>();
         Map<String, Object> correlation = new LinkedHashMap<>();
         for (String name : correlationHeaders) {
-            Object value = message.getHeader(name);
-            if (value == null) {
+            Object header = headers.get(name);
+            if (header == null) {
                 continue;
             }
-            int size = bytes(value).length;
+            int size = bytes(header).length;
             if (size > CORRELATION_MAX_BYTES) {
                 violations.add(new Violation(headerField(name), "must be at most " + CORRELATION_MAX_BYTES
                         + " bytes: it is copied unchanged to the reply (was " + size + " bytes)"));
             } else {
-                correlation.put(name, value);
+                correlation.put(name, header);
             }
         }
-        exchange.setProperty(CORRELATION, correlation);
-        Object requestIdHeader = message.getHeader(REQUEST_ID_HEADER);
+        String requestId = null;
+        Object requestIdHeader = headers.get(REQUEST_ID_HEADER);
         if (requestIdHeader != null) {
-            String requestId = new String(bytes(requestIdHeader), StandardCharsets.UTF_8);
-            if (RequestRules.isRequestId(requestId)) {
+            String id = new String(bytes(requestIdHeader), StandardCharsets.UTF_8);
+            if (RequestRules.isRequestId(id)) {
                 // the body's requestId, if any, still wins (RequestIntake)
-                exchange.setProperty(FlowProperties.REQUEST_ID, requestId);
+                requestId = id;
             } else {
                 violations.add(new Violation(headerField(REQUEST_ID_HEADER), RequestRules.REQUEST_ID_RULE));
             }
         }
-        // last: it may ask the broker, and what the reply and a dead letter need is kept by now
-        exchange.setProperty(REPLY_ADDRESS, replyRouting.route(message.getHeader(ReplyRouting.REPLY_TOPIC_HEADER),
-                message.getHeader(ReplyRouting.REPLY_PARTITION_HEADER), violations));
-        if (!violations.isEmpty()) {
-            exchange.setProperty(FlowProperties.HEADER_VIOLATIONS, List.copyOf(violations));
-        }
+        // last: it may ask the broker
+        ReplyAddress replyTo = replyRouting.route(headers.get(ReplyRouting.REPLY_TOPIC_HEADER),
+                headers.get(ReplyRouting.REPLY_PARTITION_HEADER), violations);
+        ReceivedRecord.Origin origin = new ReceivedRecord.Origin((String) headers.get(KafkaConstants.TOPIC),
+                (Integer) headers.get(KafkaConstants.PARTITION), (Long) headers.get(KafkaConstants.OFFSET),
+                (Long) headers.get(KafkaConstants.TIMESTAMP));
+        return new ReceivedRecord(headers.get(KafkaConstants.KEY), value, origin, (KafkaManualCommit) headers.get(KafkaConstants.MANUAL_COMMIT),
+                correlation, requestId, replyTo, violations.isEmpty() ? null : List.copyOf(violations));
     }
 
     /** How a violation names a header, so that the caller does not look for it in the body. */
@@ -118,36 +105,38 @@ public final class KafkaEnvelope {
     }
 
     /** The reply in the body goes out under the request's key, with the request id and correlation headers. */
-    public void addressReply(Exchange exchange) {
+    public void addressReply(@ExchangeProperty(FlowProperties.KAFKA_RECORD) ReceivedRecord record, Exchange exchange) {
         Message message = exchange.getMessage();
         MessageHeaders.clear(message);
-        address(exchange, message);
+        address(record, exchange, message);
     }
 
     /** The topic of the reply (the request's kafka_replyTopic if allowed, else kafka.reply-topic). */
-    public String replyTopic(Exchange exchange) {
-        return replyAddress(exchange).topic();
+    public String replyTopic(@ExchangeProperty(FlowProperties.KAFKA_RECORD) ReceivedRecord record) {
+        return replyTo(record).topic();
     }
 
     /** The partition of the reply if the request named one (kafka_replyPartition), else null: the key decides. */
-    public Integer replyPartition(Exchange exchange) {
-        return replyAddress(exchange).partition();
+    public Integer replyPartition(@ExchangeProperty(FlowProperties.KAFKA_RECORD) ReceivedRecord record) {
+        return replyTo(record).partition();
     }
 
-    private ReplyAddress replyAddress(Exchange exchange) {
+    private ReplyAddress replyTo(ReceivedRecord record) {
         // absent when the record failed before it was received (a bug): the configured topic still gets the reply
-        ReplyAddress address = exchange.getProperty(REPLY_ADDRESS, ReplyAddress.class);
-        return address == null ? replyRouting.configured() : address;
+        return record == null ? replyRouting.configured() : record.replyTo();
     }
 
     /** Replaces the body with the request's original bytes, and says why they could not be processed. */
-    public void deadLetter(Exchange exchange) {
+    public void deadLetter(@ExchangeProperty(FlowProperties.KAFKA_RECORD) ReceivedRecord record, Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Origin origin = exchange.getProperty(ORIGIN, Origin.class);
+        // no record: the failure came before receive-record (a bug); the letter says so and keeps the body it has
+        ReceivedRecord.Origin origin = record != null ? record.origin() : new ReceivedRecord.Origin(null, null, null, null);
         Message message = exchange.getMessage();
         MessageHeaders.clear(message);
-        address(exchange, message);
-        message.setBody(exchange.getProperty(VALUE, byte[].class));
+        address(record, exchange, message);
+        if (record != null) {
+            message.setBody(record.value());
+        }
         message.setHeader(ERROR_CODE_HEADER, cause instanceof WxacodeException known ? known.code() : "internal_error");
         String errorMessage = cause instanceof WxacodeException ? Untrusted.printable(cause.getMessage(), ERROR_MESSAGE_MAX)
                 : "internal error (" + (cause == null ? "unknown" : cause.getClass().getName()) + "); the service log has the details";
@@ -159,24 +148,20 @@ public final class KafkaEnvelope {
                 cause, errorMessage);
     }
 
-    /** Commits the record's offset: called only once its reply or dead letter is acknowledged by the broker. */
-    public void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
-        if (commit != null) {
-            commit.commit();
+    /** Marks the record finished: called only once its reply or dead letter is acknowledged by the broker. */
+    public void commit(@ExchangeProperty(FlowProperties.KAFKA_RECORD) ReceivedRecord record) {
+        if (record != null && record.commit() != null) {
+            record.commit().commit();
         }
     }
 
-    private void address(Exchange exchange, Message message) {
-        Object key = exchange.getProperty(KEY);
-        if (key != null) {
-            message.setHeader(KafkaConstants.KEY, key);
+    private void address(ReceivedRecord record, Exchange exchange, Message message) {
+        if (record != null && record.key() != null) {
+            message.setHeader(KafkaConstants.KEY, record.key());
         }
         message.setHeader(REQUEST_ID_HEADER, Replies.requestIdOf(exchange));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> correlation = exchange.getProperty(CORRELATION, Map.class);
-        if (correlation != null) {
-            correlation.forEach(message::setHeader);
+        if (record != null) {
+            record.correlation().forEach(message::setHeader);
         }
     }
 
