@@ -1,6 +1,7 @@
 package dev.wxacode;
 
 import dev.wxacode.http.ApiServerFactory;
+import dev.wxacode.http.HttpBeans;
 import dev.wxacode.kafka.KafkaBeans;
 import dev.wxacode.store.StorageBeans;
 import dev.wxacode.tracing.TracingSetup;
@@ -26,6 +27,7 @@ public final class Application {
         // instances, not classes: Camel Main post-processes a configuration class twice (every bean built twice).
         // In this order: the S3 client is bound before the beans that take it by name.
         main.configure().addConfiguration(new StorageBeans());
+        main.configure().addConfiguration(new HttpBeans());
         main.configure().addConfiguration(new KafkaBeans());
         main.configure().addConfiguration(new CamelConfiguration());
         return main;

@@ -9,7 +9,6 @@ import dev.wxacode.apps.MiniProgramsSetup;
 import dev.wxacode.core.Settings;
 import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
-import dev.wxacode.http.HttpGate;
 import dev.wxacode.kafka.KafkaClientProperties;
 import dev.wxacode.observe.CountedTokenSource;
 import dev.wxacode.observe.LimitedCodeUsage;
@@ -32,7 +31,6 @@ import dev.wxacode.store.KnownObjects;
 import dev.wxacode.store.SingleFlight;
 import dev.wxacode.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -41,9 +39,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The index of the beans the routes use, each built by its own package (the setup and factory
- * methods) from application.properties, every value overridable by environment; the Kafka
- * ingress's beans are in {@link dev.wxacode.kafka.KafkaBeans}, the S3 client's in
- * {@link dev.wxacode.store.StorageBeans}. Beans that others need are made by the private methods
+ * methods) from application.properties, every value overridable by environment; the ingresses'
+ * own beans are in {@link dev.wxacode.http.HttpBeans} and {@link dev.wxacode.kafka.KafkaBeans}, the
+ * S3 client's in {@link dev.wxacode.store.StorageBeans}. Beans that others need are made by the private methods
  * at the bottom, once each, as Camel binds the beans of a configuration in no order it promises.
  */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
@@ -107,19 +105,6 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("retryCounter")
     public RetryCounter retryCounter() {
         return new RetryCounter(metrics);
-    }
-
-    // the HTTP ingress
-
-    @BindToRegistry("httpGate")
-    public HttpGate httpGate(CamelContext context) {
-        return HttpGate.of(settings(context));
-    }
-
-    /** Each HTTP request holds a Vert.x worker while WeChat and S3 answer: Vert.x's default of 20 caps the requests in flight. */
-    @BindToRegistry("vertxOptions")
-    public VertxOptions vertxOptions(CamelContext context) {
-        return new VertxOptions().setWorkerPoolSize(settings(context).number("http.worker-threads"));
     }
 
     // apps, quota and readiness
