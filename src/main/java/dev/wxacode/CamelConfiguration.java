@@ -39,10 +39,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The index of the beans the routes use, each built by its own package (the setup and factory
- * methods) from application.properties, every value overridable by environment; the ingresses'
- * own beans are in {@link dev.wxacode.http.HttpBeans} and {@link dev.wxacode.kafka.KafkaBeans}, the
- * S3 client's in {@link dev.wxacode.store.StorageBeans}. Beans that others need are made by the private methods
- * at the bottom, once each, as Camel binds the beans of a configuration in no order it promises.
+ * methods) from application.properties, every value overridable by environment. The ingresses'
+ * own beans are in {@link dev.wxacode.http.HttpBeans} and {@link dev.wxacode.kafka.KafkaBeans},
+ * the S3 client's in {@link dev.wxacode.store.StorageBeans}. Beans that others need are made by
+ * the private methods at the bottom, once each, as Camel binds the beans of a configuration in no
+ * order it promises.
  */
 public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
