@@ -46,10 +46,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Three instances of the packaged jar, as deployed, in one consumer group, share one app's quota:
- * 1200 calls a minute for the deployment against a simulator that refuses the 901st call in any
+ * 900 calls a minute for the deployment against a simulator that refuses the 676th call in any
  * 45 seconds (the same rate: WeChat's minute scaled down so that the window slides in the run, and
- * a rate that 3 cold JVMs, the simulator's drawing, S3 and the broker keep up with on 2 cores). The
- * pacer's 1 % headroom is 9 calls of the window, which leaves about 300 ms of jitter. All requests
+ * a rate that 3 cold JVMs, the simulator's drawing, S3 and the broker keep up with on 2 cores: at
+ * 1200 a minute they fell behind it now and then, 1150 and 1168 in two runs of four, and the
+ * shortfall was the machine's, not the pacer's). The pacer's 1 % headroom is 6.75 calls of the
+ * window, which leaves about 450 ms of jitter. All requests
  * are published at once, so every instance is saturated; the rate is read from the simulator's
  * arrival times of the calls, in three stretches: 3 instances, 2 after
  * one was killed with SIGKILL and the group handed its share to the others, 3 again after it came
@@ -59,9 +61,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class QuotaSharingIT {
 
     private static final Path JAR = Path.of("target", "wxacode-route.jar");
-    private static final int QUOTA_PER_MINUTE = 1200;
+    private static final int QUOTA_PER_MINUTE = 900;
     private static final Duration WINDOW = Duration.ofSeconds(45);
-    private static final int REQUESTS = 2400;
+    // 140 s of work at the quota: every stretch is measured while all instances are saturated, even
+    // when the third instance takes 40 s to start and rejoin
+    private static final int REQUESTS = 2100;
     private static final int PARTITIONS = 48;
     private static final long PAUSE_MS = 3000;
     private static final String GROUP = "quota-it";
@@ -109,22 +113,22 @@ class QuotaSharingIT {
                 awaitShares(instances, 1.0 / 2);
                 long takeover = System.nanoTime();
                 // the request group moves the dead one's partitions about now too, and its (eager) rebalance
-                // holds every consumer for a moment: the two are measured from 4 s on, the third comes back at 3 s
-                sleepUntil(takeover + seconds(3));
+                // holds every consumer for a moment: the two are measured from 6 s on, until the third comes
+                // back at 20 s (a JVM starting takes most of a core for seconds: not while the two are measured)
+                sleepUntil(takeover + seconds(20));
+                long restart = System.nanoTime();
+                double twoRate = rate(sim, takeover + seconds(6), restart);
                 Instance back = start(services, "quota-sharing-app-3-back");
                 List<Instance> two = List.copyOf(instances);
                 instances.add(back);
                 awaitTrue(() -> two.stream().anyMatch(i -> share(i) < 0.5), "the group letting the third instance in");
-                // the share was polled every 50 ms: the last 200 ms may already be at a third
-                long joined = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(200);
-                double twoRate = rate(sim, takeover + seconds(4), joined);
-                assertTrue(joined - takeover > seconds(8), "2 instances for " + (joined - takeover) / 1e9 + " s, too short to measure");
                 back.app().awaitReady(back.managementUrl(), PATIENCE);
                 awaitShares(instances, 1.0 / 3);
                 long rebalanced = System.nanoTime();
-                // the new JVM compiles its hot path over its first seconds, as at the start
-                sleepUntil(rebalanced + seconds(15));
-                double threeAgainRate = rate(sim, rebalanced + seconds(5), System.nanoTime());
+                // the new JVM compiles its hot path over its first seconds, as at the start, and the request
+                // group's (eager) rebalance settles; 20 s measured, as a call is 0.3 % of them
+                sleepUntil(rebalanced + seconds(28));
+                double threeAgainRate = rate(sim, rebalanced + seconds(8), System.nanoTime());
 
                 // one instance meets a 45009: every instance pauses the app, not only that one
                 int before = sim.codeCalls();
@@ -142,11 +146,11 @@ class QuotaSharingIT {
                 List<String> objects = s3.listObjectsV2Paginator(b -> b.bucket(LocalStack.BUCKET)).contents().stream()
                         .map(S3Object::key).filter(key -> !key.endsWith(".readiness")).toList();
                 System.out.printf("quota sharing: %d/min for the deployment (simulator window %d calls in %d s): 3 instances %.1f/min,"
-                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back 3 s after it and rebalanced %.1f s after the takeover,"
+                                + " killed one, takeover after %.1f s, 2 instances %.1f/min, back 20 s after it and rebalanced %.1f s after its start,"
                                 + " 3 instances %.1f/min; 45009 from the quota: %d; calls in the 2 s after a 45009 heard by all: %d;"
                                 + " %d requests, %d answered, %d objects, %d code calls%n",
                         QUOTA_PER_MINUTE, QUOTA_PER_MINUTE * WINDOW.toSeconds() / 60, WINDOW.toSeconds(), threeRate,
-                        (takeover - kill) / 1e9, twoRate, (rebalanced - takeover) / 1e9, threeAgainRate,
+                        (takeover - kill) / 1e9, twoRate, (rebalanced - restart) / 1e9, threeAgainRate,
                         sim.quotaRefusals(), duringPause, REQUESTS, answered.size(), objects.size(), sim.codeCalls());
 
                 assertEquals(0, sim.quotaRefusals(), "no 45009 from the simulator's quota window");
