@@ -49,7 +49,6 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final PipelineMetrics metrics = new PipelineMetrics();
-    private Settings settings;
     private MiniPrograms programs;
     private QuotaShare share;
     private QuotaAlarm alarm;
@@ -135,8 +134,8 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     // made once each, for the beans above that share them
 
-    private synchronized Settings settings(CamelContext context) {
-        return settings != null ? settings : (settings = new Settings(context));
+    private static Settings settings(CamelContext context) {
+        return new Settings(context);
     }
 
     /** Bound by TracingSetup before this configuration, on or off as wxacode.tracing.enabled says. */

@@ -3,12 +3,10 @@ package dev.wxacode;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +34,7 @@ class RouteCheckTest {
         "pipeline/wechat.camel.yaml, require-image"
     })
     void aRouteWithoutAStepItMustKeepIsRefusedWithTheRule(String file, String step, @TempDir Path routes) throws Exception {
-        copy(Path.of("routes"), routes);
+        RouteFiles.copyTo(routes);
         Path edited = routes.resolve(file);
         Files.writeString(edited, withoutStep(Files.readString(edited), step));
 
@@ -70,18 +68,5 @@ class RouteCheckTest {
             all.append(t.getMessage()).append('\n');
         }
         return all.toString();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import dev.wxacode.local.LocalStack;
 import org.junit.jupiter.api.Test;
@@ -24,15 +23,8 @@ class RouteReloadTest {
     @Test
     void anEditedRouteFileIsReloadedWhileTheServiceRuns() throws Exception {
         Path routes = Files.createTempDirectory(Path.of("target"), "reload-routes-");
-        // the whole tree, as the service reads it (routes/**/*.camel.yaml); the edit is in a subfolder
-        Path source = Path.of("routes");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path from : files.filter(Files::isRegularFile).toList()) {
-                Path to = routes.resolve(source.relativize(from).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(from, to);
-            }
-        }
+        // the whole tree; the edit is in a subfolder
+        RouteFiles.copyTo(routes);
         Path file = routes.resolve("ingress").resolve("http.camel.yaml");
         try (LocalStack stack = LocalStack.startServices("127.0.0.1", 0, 0, 0, null, SharedKafka.broker())) {
             stack.with("wxacode.routes-dir", routes.toString()).with("wxacode.routes-reload", "true").startApp();

@@ -1,7 +1,6 @@
 package dev.wxacode.core;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 
@@ -14,11 +13,6 @@ public record Settings(CamelContext context) {
 
     public String text(String key) {
         return context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
-    }
-
-    /** A setting that may be absent (no default in application.properties). */
-    public Optional<String> optional(String key) {
-        return context.getPropertiesComponent().resolveProperty(key).map(String::trim);
     }
 
     public int number(String key) {

@@ -2,6 +2,7 @@ package dev.wxacode.http;
 
 import java.time.Duration;
 
+import dev.wxacode.core.Settings;
 import org.apache.camel.CamelContext;
 
 /**
@@ -31,7 +32,7 @@ public record EdgeLimits(Duration readTimeout, int maxHeaderBytes, long maxBodyB
     }
 
     private static long positive(CamelContext context, String key) {
-        String value = context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+        String value = new Settings(context).text(key);
         long parsed;
         try {
             parsed = Long.parseLong(value);

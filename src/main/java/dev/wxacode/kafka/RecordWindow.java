@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
+import dev.wxacode.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -78,10 +79,9 @@ public final class RecordWindow extends ServiceSupport {
 
     /** The window of the kafka-request route as the settings say, started and stopped with Camel. */
     public static RecordWindow create(CamelContext camelContext) throws Exception {
-        RecordWindow window = new RecordWindow(camelContext, "direct:kafka-request",
-                Integer.parseInt(camelContext.resolvePropertyPlaceholders("{{kafka.max-in-flight}}").trim()),
-                KafkaOrdering.of(camelContext.resolvePropertyPlaceholders("{{kafka.ordering}}")),
-                Duration.ofMillis(Long.parseLong(camelContext.resolvePropertyPlaceholders("{{retry.delay-ms}}").trim())));
+        Settings settings = new Settings(camelContext);
+        RecordWindow window = new RecordWindow(camelContext, "direct:kafka-request", settings.number("kafka.max-in-flight"),
+                KafkaOrdering.of(settings.text("kafka.ordering")), settings.millis("retry.delay-ms"));
         camelContext.addService(window, true);
         return window;
     }
