@@ -14,6 +14,7 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        FlushLogsLast.installFor(Thread.currentThread());
         create().run(args);
     }
 

@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +57,8 @@ class PackagedJarIT {
     private static final String SHOP_ID = "wx0000000000itshop";
     private static final String SHOP_SECRET = "it-shop-secret-8e21f04b";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** How long a request stays in flight after the SIGTERM: Camel logs that it waits once a second. */
+    private static final Duration DRAINING = Duration.ofSeconds(3);
     /** 128 + SIGTERM: the JVM ended because of the signal, after its shutdown hooks, not by SIGKILL (137). */
     private static final int EXIT_ON_SIGTERM = 143;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,7 +100,24 @@ class PackagedJarIT {
                 assertEquals(1, services.simulator().codeCalls(SHOP_ID), "made with the shop's own token");
                 assertStored(s3, forShop);
 
+                // SIGTERM while a request is in flight: the app answers it before it ends, and its log
+                // keeps what Camel logged while it waited (log4j2 stops last: FlushLogsLast)
+                services.simulator().holdCodeCallsAfter(0);
+                CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
+                        post(appUrl, "{\"requestId\":\"it-http-draining\",\"scene\":\"it=draining\"}"), HttpResponse.BodyHandlers.ofString());
+                long deadline = System.nanoTime() + PATIENCE.toNanos();
+                while (services.simulator().heldCalls() == 0) {
+                    assertTrue(System.nanoTime() < deadline, "the request reached the simulator");
+                    Thread.sleep(20);
+                }
+                app.terminate();
+                Thread.sleep(DRAINING.toMillis());
+                assertTrue(app.isAlive(), "the app waits for the request in flight");
+                services.simulator().releaseHeldCalls();
                 exit = app.stop();
+                HttpResponse<String> drained = inFlight.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(200, drained.statusCode(), drained.body());
+                assertStored(s3, JSON.readTree(drained.body()));
             }
 
             String log = Files.readString(APP_LOG, StandardCharsets.UTF_8);
@@ -104,7 +125,10 @@ class PackagedJarIT {
             assertTrue(log.contains("Request it-http-1 over http for app default (unlimited): ok")
                             && log.contains("Request it-kafka-shop over kafka for app shop (limited): ok"),
                     "the requests are in the log searched below: " + APP_LOG);
-            assertTrue(log.contains("(wxacode-route) shutdown in"), "Camel stopped its routes before the JVM ended: " + APP_LOG);
+            assertTrue(log.contains("Waiting as there are still ") && log.contains("inflight and pending exchanges to complete"),
+                    "what Camel logged while it waited for the request in flight is in " + APP_LOG);
+            assertTrue(log.contains("Request it-http-draining over http for app default (unlimited): ok"), APP_LOG.toString());
+            assertTrue(SecretsSearch.LAST_LINE.matcher(log).find(), "Camel's very last line is in " + APP_LOG);
             Set<String> secrets = new HashSet<>(services.simulator().issuedTokens());
             assertFalse(secrets.isEmpty(), "the app fetched a token");
             secrets.addAll(List.of(LocalStack.APP_SECRET, SHOP_SECRET, LocalS3.SECRET_KEY, API_KEY));
@@ -115,13 +139,16 @@ class PackagedJarIT {
     }
 
     private static JsonNode postOverHttp(String appUrl, String json) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(appUrl + "/api/wxacode"))
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", "Bearer " + API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(post(appUrl, json), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
+    }
+
+    private static HttpRequest post(String appUrl, String json) {
+        return HttpRequest.newBuilder(URI.create(appUrl + "/api/wxacode"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     /** Publishes a request on the default request topic and waits for its reply, matched by key and correlation id. */

@@ -47,10 +47,9 @@ import dev.wxacode.local.ForkedApp;
  * Async, at most its 8192-event buffer, in practice the last few lines) never reached the file. The
  * search proves that such a log was written and searched, and says how many were killed; the lost
  * lines are not in any file and cannot be searched. An app stopped with SIGTERM writes out what it logged
- * while it served and stopped: the search insists that its log holds the line Camel's context
- * logs last as it stops ("... (wxacode-route) shutdown in"). The one line after it, Camel's
- * shutdown hook's "Apache Camel (Main) ... is shutdown", races log4j2's own shutdown hook and can
- * be lost (seen once); it carries nothing but that.
+ * while it served and stopped: the search insists that its log holds the line Camel logs last of all,
+ * from its shutdown hook, once the context has stopped ("Apache Camel (Main) ... is shutdown"). The app
+ * stops log4j2 only after that (FlushLogsLast), so no line of a SIGTERM'd app may be missing.
  */
 final class SecretsSearch {
 
@@ -74,12 +73,8 @@ final class SecretsSearch {
             "target/test-logs/quota-sharing-app-3.log", QUOTA_SHARING,
             "target/test-logs/quota-sharing-app-3-back.log", QUOTA_SHARING);
 
-    /**
-     * The last line Camel's context logs as it stops, on the app's main thread before the JVM ends.
-     * Not "Apache Camel (Main) ... is shutdown", which Camel's shutdown hook thread logs after it:
-     * that one races log4j2's own shutdown hook and was seen lost once (log4j2 stopped first).
-     */
-    static final Pattern LAST_LINE = Pattern.compile("Apache Camel \\S+ \\(wxacode-route\\) shutdown in ");
+    /** The last line a stopping app logs: Camel Main's shutdown hook's, after the context has stopped. */
+    static final Pattern LAST_LINE = Pattern.compile("Apache Camel \\(Main\\) \\S+ is shutdown");
 
     private static final Path LOGS = Path.of("target", "test-logs");
     private static final List<Path> REPORTS = List.of(Path.of("target", "surefire-reports"), Path.of("target", "failsafe-reports"));
@@ -218,8 +213,8 @@ final class SecretsSearch {
             String log = Files.readString(Path.of(app.getKey()), StandardCharsets.ISO_8859_1);
             assertFalse(log.isEmpty(), "the forked app wrote nothing to " + app.getKey());
             if (app.getValue().equals("stopped 143")) {
-                assertTrue(LAST_LINE.matcher(log).find(), "an app stopped with SIGTERM logged every line, Camel's context's last "
-                        + "(\"Apache Camel ... (wxacode-route) shutdown in\") included, and its appender wrote them all out: " + app.getKey());
+                assertTrue(LAST_LINE.matcher(log).find(), "an app stopped with SIGTERM logged every line, Camel's very last "
+                        + "(\"Apache Camel (Main) ... is shutdown\") included, and its appender wrote them all out: " + app.getKey());
             } else if (app.getValue().equals("killed")) {
                 killed++;
                 notes.add(app.getKey() + " is from an app killed with SIGKILL: it was searched, but the lines its asynchronous appender "

@@ -165,18 +165,22 @@ public final class ForkedApp implements AutoCloseable {
         record(log, "killed");
     }
 
+    /** SIGTERM, without waiting: the app stops as {@link #stop} describes, which then waits for its end. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /**
      * SIGTERM ({@link Process#destroy()} on Linux): the app shuts down the way an orchestrator stops
      * it, and waits for it; killed if it has not ended within 45 s. What the app logged while it
-     * served and while its context stopped reaches its log (log4j2's shutdown hook drains the
-     * asynchronous appender), which the secrets search checks in the log of each app stopped this
-     * way: Camel's "... (wxacode-route) shutdown in" is there. Camel's hook thread logs one line
-     * more ("Apache Camel (Main) ... is shutdown"), which races log4j2's hook and can be lost.
+     * served and while it stopped reaches its log (the app stops log4j2, which drains the
+     * asynchronous appender, only after Camel has stopped), which the secrets search checks in the
+     * log of each app stopped this way: Camel's very last line ("Apache Camel (Main) ... is shutdown") is there.
      *
      * @return the process's exit status: 143 when it ended on the SIGTERM, 137 when it had to be killed
      */
     public int stop() throws InterruptedException, IOException {
-        process.destroy();
+        terminate();
         if (!process.waitFor(45, TimeUnit.SECONDS)) {
             kill();
         } else {
