@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.apps.MiniPrograms;
 import dev.wxacode.apps.MiniProgramsSetup;
 import dev.wxacode.core.Settings;
+import dev.wxacode.health.QuotaReadiness;
 import dev.wxacode.health.StorageReadiness;
 import dev.wxacode.health.TokenReadiness;
 import dev.wxacode.kafka.KafkaClientProperties;
@@ -122,6 +123,11 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
     @BindToRegistry("tokenReadiness")
     public TokenReadiness tokenReadiness(CamelContext context) {
         return new TokenReadiness(programs(context));
+    }
+
+    @BindToRegistry("quotaReadiness")
+    public QuotaReadiness quotaReadiness(CamelContext context) {
+        return new QuotaReadiness(share(context), settings(context).number("wechat.pace.calls-per-minute") > 0);
     }
 
     /** Asks for the bucket afresh at every probe, and writes under the key prefix, trusted for a minute. */

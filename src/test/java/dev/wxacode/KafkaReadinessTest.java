@@ -8,11 +8,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.local.LocalKafka;
 import dev.wxacode.local.LocalStack;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.ConsumerGroupState;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +132,80 @@ class KafkaReadinessTest {
 
         assertEquals(200, ready.statusCode(), ready.body());
         assertEquals("UP", PipelineTestSupport.healthCheck(ready, KAFKA_CHECK).path("status").asText(), "a route that is not started is not checked");
+    }
+
+    /**
+     * An instance that holds no part of the quota cannot call WeChat, so it takes no HTTP traffic:
+     * the coordination topic here has one partition, which a member of the test's holds when the
+     * app joins (sticky: it keeps it); once that member leaves, the app takes it and is ready.
+     */
+    @Test
+    void withoutAPartOfTheQuotaItIsNotReadyUntilItGetsOne() throws Exception {
+        String topic = "wxacode.pace.single";
+        String group = "readiness-test.pace";
+        broker.createTopics(Map.of(topic, 1));
+        AtomicBoolean holding = new AtomicBoolean(true);
+        CountDownLatch assigned = new CountDownLatch(1);
+        Thread member = new Thread(() -> holdTheOnlyPartition(topic, group, holding, assigned), "quota-partition-holder");
+        member.start();
+        HttpResponse<String> without;
+        try {
+            assertTrue(assigned.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the test's member was assigned the partition");
+            stack.stopApp();
+            stack.with("wechat.pace.coordination.topic", topic).with("wechat.pace.coordination.group", group);
+            stack.startAppWithoutWaiting();
+            awaitGroupOfTwo(group);
+            without = awaitReadiness(503);
+        } finally {
+            holding.set(false);
+            member.join(PATIENCE.toMillis());
+        }
+        HttpResponse<String> with;
+        try {
+            with = awaitReadiness(200);
+        } finally {
+            stack.stopApp();
+            stack.without("wechat.pace.coordination.topic").without("wechat.pace.coordination.group");
+            stack.startApp();
+        }
+
+        JsonNode quota = PipelineTestSupport.healthCheck(without, "quota-share");
+        assertEquals("DOWN", quota.path("status").asText(), without.body());
+        assertTrue(quota.path("message").asText().contains("holds no part of the apps' quota (0 of 1"), quota.toString());
+        assertEquals("UP", PipelineTestSupport.healthCheck(without, KAFKA_CHECK).path("status").asText(), "only the share is missing: " + without.body());
+        assertEquals("UP", PipelineTestSupport.healthCheck(with, "quota-share").path("status").asText(), with.body());
+    }
+
+    /** Until the app has joined the group beside the test's member and the group has settled: its share is known then. */
+    private static void awaitGroupOfTwo(String group) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        try (Admin admin = broker.admin()) {
+            while (true) {
+                ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (described.members().size() == 2 && described.state() == ConsumerGroupState.STABLE) {
+                    return;
+                }
+                assertTrue(System.nanoTime() < deadline, "the app joined the coordination group: " + described);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** A member of the app's coordination group, as another instance would be: polls until told to leave. */
+    private static void holdTheOnlyPartition(String topic, String group, AtomicBoolean holding, CountDownLatch assigned) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (holding.get()) {
+                consumer.poll(Duration.ofMillis(100));
+                if (!consumer.assignment().isEmpty()) {
+                    assigned.countDown();
+                }
+            }
+        }
     }
 
     private static long millis(long from, long to) {

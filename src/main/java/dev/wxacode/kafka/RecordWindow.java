@@ -176,6 +176,13 @@ public final class RecordWindow extends ServiceSupport {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
+        for (TopicPartition partition : revoked) {
+            PartitionOffsets offsets = partitions.get(partition);
+            if (offsets != null && offsets.unfinished() > 0) {
+                LOG.info("{} moved to another consumer with {} record(s) still in flight after {} ms: its next owner runs them again"
+                        + " (at least once; their requests may be answered twice)", partition, offsets.unfinished(), REVOKE_WAIT.toMillis());
+            }
+        }
         // forgotten: if they come back, they start afresh from the committed offset
         Map<TopicPartition, OffsetAndMetadata> commit = toCommit(revoked, partitions::remove);
         if (!commit.isEmpty()) {

@@ -3,11 +3,13 @@ package dev.wxacode.local;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.wxacode.Application;
 import dev.wxacode.simulator.WechatSimulator;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.main.Main;
 
 /**
@@ -16,6 +18,9 @@ import org.apache.camel.main.Main;
  * properties a deployment would set. Local mode runs one; tests too.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /** A member killed without leaving holds its part until the group's session timeout (10 s) has passed. */
+    private static final Duration SHARE_PATIENCE = Duration.ofSeconds(45);
 
     public static final String APP_ID = "wx0000000000local";
     public static final String APP_SECRET = "local-app-secret-5f2c9a7e41d8";
@@ -80,6 +85,12 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /** Drops a property set by {@link #with}: the app's own default applies from the next start. */
+    public LocalStack without(String key) {
+        appProperties.remove(key);
+        return this;
+    }
+
     /**
      * Binds a bean into the app's registry at each {@link #startApp()}, as an application embedding
      * it would (an OpenTelemetry SDK, say); null unbinds it.
@@ -93,7 +104,28 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the app and waits until it holds a part of the quota, as an orchestrator waits for
+     * readiness before it sends traffic: with Kafka the coordination group assigns it one a moment
+     * after the start (the other readiness checks are the tests' to look at, not waited for here).
+     */
     public LocalStack startApp() throws Exception {
+        startAppWithoutWaiting();
+        HealthCheck quota = app.getCamelContext().getRegistry().lookupByNameAndType("quotaReadiness", HealthCheck.class);
+        long deadline = System.nanoTime() + SHARE_PATIENCE.toNanos();
+        HealthCheck.Result result;
+        while ((result = quota.call()).getState() != HealthCheck.State.UP) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the app held no part of the quota " + SHARE_PATIENCE.toSeconds() + " s after its start: "
+                        + result.getMessage().orElse(""));
+            }
+            Thread.sleep(20);
+        }
+        return this;
+    }
+
+    /** Starts the app and returns at once: for a test of what it does before it holds a part of the quota. */
+    public LocalStack startAppWithoutWaiting() throws Exception {
         app = Application.create();
         appBeans.forEach(app::bind);
         appProperties.forEach(app::addOverrideProperty);
