@@ -75,6 +75,7 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile Thread loop;
     private volatile boolean running;
+    private volatile boolean connected;
 
     /**
      * @param consumerProperties brokers and security, as camel-kafka's own consumers have them
@@ -115,6 +116,10 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
             }
             if (l != null) {
                 l.wakeup();
+            }
+            if (!connected) {
+                // a connect() waiting on the admin client for a broker that is gone gives up now, not in 30 s
+                thread.interrupt();
             }
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
@@ -161,6 +166,9 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
                 } catch (WakeupException stopping) {
                     break;
                 } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
                     LOG.warn("Quota coordination: {} (trying again in {} ms)", e.toString(), RETRY.toMillis());
                     Thread.sleep(RETRY.toMillis());
                 }
@@ -168,6 +176,8 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
         } catch (InterruptedException | WakeupException stopping) {
             // stop() asked
         } finally {
+            // stop() may have interrupted a connect(): the clients close, and leave the group, all the same
+            Thread.interrupted();
             // leaves the group at once, so the others take this instance's share without waiting for the session timeout
             if (member != null) {
                 member.close(Duration.ofSeconds(5));
@@ -203,11 +213,14 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
             member = new KafkaConsumer<>(memberProperties(base), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             member.subscribe(List.of(coordinationTopic), new Rebalance());
             LOG.info("Quota coordination: joining group {} on {}; 45009s announced on {}", group, coordinationTopic, eventsTopic);
+            connected = true;
             return true;
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.warn("Quota coordination cannot start yet: {} (trying again in {} ms)", e.toString(), RETRY.toMillis());
+            if (running) {
+                LOG.warn("Quota coordination cannot start yet: {} (trying again in {} ms)", e.toString(), RETRY.toMillis());
+            }
             return false;
         }
     }
@@ -276,7 +289,8 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
 
     /** Created as the deployment needs them, so that scaling out needs no step before the first start. */
     private void createMissingTopics(Properties base) {
-        try (Admin admin = Admin.create(copy(base))) {
+        Admin admin = Admin.create(copy(base));
+        try {
             Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = Map.of(coordinationTopic, partitions, eventsTopic, 1).entrySet().stream()
                     .filter(t -> !existing.contains(t.getKey()))
@@ -296,6 +310,9 @@ public final class QuotaCoordination implements QuotaAlarm, Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the quota coordination topics", e);
+        } finally {
+            // bounded: Admin.close() waits for the calls pending on a broker that may be gone
+            admin.close(Duration.ofSeconds(5));
         }
     }
 
