@@ -5,10 +5,11 @@ import java.time.Instant;
 import org.apache.logging.log4j.LogManager;
 
 /**
- * The JVM shutdown hook that stops log4j2, once the app has stopped. log4j2's own hook (turned off
- * in log4j2.xml) ran beside Camel's, which stops the context on SIGTERM, and now and then stopped
- * logging before the context had: a stopped pod lost its last lines, the ones that say what became
- * of the exchanges in flight.
+ * The JVM shutdown hook that stops log4j2, once the app has stopped. On SIGTERM the JVM ends as
+ * soon as its shutdown hooks have returned. Camel's returns once the context is stopped, while the
+ * main thread may still be logging and log4j2's asynchronous appender (a daemon thread) may still
+ * hold lines: a stopped pod lost its last lines now and then, the ones that say what became of the
+ * exchanges in flight. log4j2's own hook, which would stop it beside Camel's, is off in log4j2.xml.
  *
  * <p>It waits for the thread that runs Camel Main (which returns once the context has stopped) and
  * then for Camel's hook, which logs the very last line; each wait is bounded, so that a context
