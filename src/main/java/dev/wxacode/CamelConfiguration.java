@@ -127,7 +127,7 @@ public class CamelConfiguration implements org.apache.camel.CamelConfiguration {
 
     @BindToRegistry("quotaReadiness")
     public QuotaReadiness quotaReadiness(CamelContext context) {
-        return new QuotaReadiness(share(context), settings(context).number("wechat.pace.calls-per-minute") > 0);
+        return new QuotaReadiness(share(context));
     }
 
     /** Asks for the bucket afresh at every probe, and writes under the key prefix, trusted for a minute. */

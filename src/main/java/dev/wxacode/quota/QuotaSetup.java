@@ -16,13 +16,16 @@ public final class QuotaSetup {
     private QuotaSetup() {
     }
 
-    /** Negotiated through Kafka, one of wechat.pace.instances, or (a lone instance without Kafka) all of it. */
+    /**
+     * Negotiated through Kafka (none until the group assigns a part), one of wechat.pace.instances,
+     * or all of it (a lone instance without Kafka, or pacing off).
+     */
     public static QuotaShare share(Settings settings) {
         int instances = settings.number("wechat.pace.instances");
         if (instances < 0) {
             throw new IllegalArgumentException("wechat.pace.instances must be 0 (shared through Kafka) or more (was " + instances + ")");
         }
-        return instances > 0 ? QuotaShare.oneOf(instances) : settings.flag("kafka.enabled") ? QuotaShare.none() : QuotaShare.whole();
+        return instances > 0 ? QuotaShare.oneOf(instances) : coordinated(settings) ? QuotaShare.none() : QuotaShare.whole();
     }
 
     /**
@@ -36,11 +39,9 @@ public final class QuotaSetup {
      */
     public static QuotaAlarm alarm(Settings settings, QuotaShare share, Supplier<Properties> consumerProperties,
                                    Supplier<Properties> producerProperties, Consumer<String> heard) throws Exception {
-        boolean kafka = settings.flag("kafka.enabled");
-        int instances = settings.number("wechat.pace.instances");
-        int callsPerMinute = settings.number("wechat.pace.calls-per-minute");
-        if (!kafka || instances > 0 || callsPerMinute == 0) {
-            if (!kafka && instances == 0 && callsPerMinute > 0) {
+        if (!coordinated(settings)) {
+            int callsPerMinute = settings.number("wechat.pace.calls-per-minute");
+            if (!settings.flag("kafka.enabled") && settings.number("wechat.pace.instances") == 0 && callsPerMinute > 0) {
                 LOG.warn("Kafka is off and wechat.pace.instances is 0: this instance paces each app to all of {} calls a minute;"
                         + " with several instances set wechat.pace.instances to their number", callsPerMinute);
             }
@@ -52,5 +53,11 @@ public final class QuotaSetup {
                 settings.millis("wechat.pace.coordination.session-timeout-ms"), share, heard);
         settings.context().addService(coordination, true);
         return coordination;
+    }
+
+    /** Whether the instances negotiate their parts through Kafka: it is on, pacing is on, and no fixed count is set. */
+    private static boolean coordinated(Settings settings) {
+        return settings.flag("kafka.enabled") && settings.number("wechat.pace.instances") == 0
+                && settings.number("wechat.pace.calls-per-minute") > 0;
     }
 }
