@@ -68,12 +68,8 @@ class FlushLogsLastTest {
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
-    private static int count(String text, String part) {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-            count++;
-        }
-        return count;
+    private static long count(String log, String part) {
+        return log.lines().filter(line -> line.contains(part)).count();
     }
 
     /** Camel Main's shape: on SIGTERM a hook tells the main thread to stop, waits briefly and logs a last line. */

@@ -19,6 +19,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wxacode.kafka.KafkaEnvelope;
 import dev.wxacode.kafka.SpringDeadLetterHeaders;
+import dev.wxacode.local.Await;
 import dev.wxacode.local.ForkedApp;
 import dev.wxacode.local.LocalStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -297,15 +298,6 @@ class KafkaPipelineTest extends KafkaTestSupport {
         return ForkedApp.fromClasspath(properties, log);
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> letter, byte[] original, RecordMetadata at,
                                          String code, String messagePart) {
@@ -322,5 +314,9 @@ class KafkaPipelineTest extends KafkaTestSupport {
         assertEquals(at.partition(), ByteBuffer.wrap(letter.headers().lastHeader(SpringDeadLetterHeaders.ORIGINAL_PARTITION).value()).getInt());
         assertEquals(at.offset(), ByteBuffer.wrap(letter.headers().lastHeader(SpringDeadLetterHeaders.ORIGINAL_OFFSET).value()).getLong());
         assertEquals(header(letter, KafkaEnvelope.ERROR_MESSAGE_HEADER), header(letter, SpringDeadLetterHeaders.EXCEPTION_MESSAGE));
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, WAIT, what);
     }
 }

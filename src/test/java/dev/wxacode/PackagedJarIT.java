@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.bench.Benchmark;
+import dev.wxacode.local.Await;
 import dev.wxacode.local.ForkedApp;
 import dev.wxacode.local.LocalKafka;
 import dev.wxacode.local.LocalS3;
@@ -105,11 +106,7 @@ class PackagedJarIT {
                 services.simulator().holdCodeCallsAfter(0);
                 CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
                         post(appUrl, "{\"requestId\":\"it-http-draining\",\"scene\":\"it=draining\"}"), HttpResponse.BodyHandlers.ofString());
-                long deadline = System.nanoTime() + PATIENCE.toNanos();
-                while (services.simulator().heldCalls() == 0) {
-                    assertTrue(System.nanoTime() < deadline, "the request reached the simulator");
-                    Thread.sleep(20);
-                }
+                Await.until(() -> services.simulator().heldCalls() > 0, PATIENCE, "the request reached the simulator");
                 app.terminate();
                 Thread.sleep(DRAINING.toMillis());
                 assertTrue(app.isAlive(), "the app waits for the request in flight");

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wxacode.bench.Benchmark;
+import dev.wxacode.local.Await;
 import dev.wxacode.local.ForkedApp;
 import dev.wxacode.local.LocalKafka;
 import dev.wxacode.local.LocalStack;
@@ -261,15 +262,6 @@ class QuotaSharingIT {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE + ": " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
         long left = nanoTime - System.nanoTime();
@@ -284,5 +276,9 @@ class QuotaSharingIT {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, PATIENCE, what);
     }
 }
