@@ -85,7 +85,6 @@ public final class PipelineMetrics {
 
     /** @param outcome ok, or the error code of the reply; deferred when Kafka will poll the record again */
     public void requestFinished(String ingress, String outcome, boolean reused, long nanos) {
-        inFlight(ingress).decrementAndGet();
         counter("wxacode.requests", "Requests answered, by ingress and outcome (ok or the reply's error code)",
                 "ingress", ingress, "outcome", outcome, "reused", Boolean.toString(reused)).increment();
         MeterRegistry registry = registry();
@@ -97,6 +96,8 @@ public final class PipelineMetrics {
                         .maximumExpectedValue(Duration.ofMinutes(2))
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+        // last: a scrape that sees none in flight sees every finished request counted and timed
+        inFlight(ingress).decrementAndGet();
     }
 
     /** @param errcode 0 for an image, WeChat's errcode, or http_NNN for an answer that was neither */
